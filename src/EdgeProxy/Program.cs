@@ -1,1 +1,49 @@
-var builder = WebApplication.CreateBuilder(args); var app = builder.Build(); app.Run();
+using EdgeProxy.Configuration;
+using EdgeProxy.Hosting;
+using EdgeProxy.Operations;
+using Serilog;
+
+Log.Logger = LoggingSetup.CreateBootstrapLogger();
+try
+{
+    var commandLine = CommandLine.Parse(args);
+    if (commandLine.Command == Command.Help)
+    {
+        (commandLine.Error is null ? Console.Out : Console.Error).WriteLine(
+            (commandLine.Error is null ? "" : $"error: {commandLine.Error}\n\n") + CommandLine.Usage);
+        return commandLine.Error is null ? 0 : 2;
+    }
+
+    var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+        .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+    var result = ConfigurationLoader.Load(commandLine.Sources, environment);
+    if (commandLine.Command == Command.Check)
+    {
+        return CheckCommand.Run(result, Console.Out);
+    }
+
+    if (result.Configuration is null)
+    {
+        foreach (var error in result.Errors)
+        {
+            Log.Error("Configuration error: {Error}", error.ToString());
+        }
+
+        Log.Fatal("EdgeProxy did not start: {Count} configuration error(s); run 'EdgeProxy check' with the same arguments for details", result.Errors.Count);
+        return 1;
+    }
+
+    Log.CloseAndFlush();
+    var app = EdgeProxyApp.Build(result.Configuration, result.Notices);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex)
+{
+    Log.Fatal(ex, "EdgeProxy terminated unexpectedly");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

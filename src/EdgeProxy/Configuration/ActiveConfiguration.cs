@@ -1,0 +1,33 @@
+using System.Net.Security;
+using EdgeProxy.Edge;
+
+namespace EdgeProxy.Configuration;
+
+/// <summary>
+/// A loaded configuration plus what the request path derives from it (TLS contexts, path policy),
+/// computed once when the configuration becomes active.
+/// </summary>
+public sealed class ActiveConfiguration
+{
+    public ActiveConfiguration(LoadedConfiguration loaded)
+    {
+        Loaded = loaded;
+        Paths = new PathPolicy(loaded.Settings);
+        ServerCertificateContext = SslStreamCertificateContext.Create(
+            loaded.ServerCertificate.Certificate, loaded.ServerCertificate.Intermediates, offline: true);
+        UpstreamClientCertificateContext = SslStreamCertificateContext.Create(
+            loaded.UpstreamClientCertificate.Certificate, loaded.UpstreamClientCertificate.Intermediates, offline: true);
+    }
+
+    public LoadedConfiguration Loaded { get; }
+
+    public EdgeProxySettings Settings => Loaded.Settings;
+
+    public string Version => Loaded.Version;
+
+    public PathPolicy Paths { get; }
+
+    public SslStreamCertificateContext ServerCertificateContext { get; }
+
+    public SslStreamCertificateContext UpstreamClientCertificateContext { get; }
+}

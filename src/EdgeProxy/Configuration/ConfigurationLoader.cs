@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text;
+using EdgeProxy.Upstreams;
+
+namespace EdgeProxy.Configuration;
+
+/// <summary>The result of loading: a configuration, or every error found; notices either way.</summary>
+public sealed record LoadResult(LoadedConfiguration? Configuration, IReadOnlyList<ConfigError> Errors, IReadOnlyList<ConfigNotice> Notices, EnvSet Env);
+
+/// <summary>Reads the env sources, binds and validates settings, loads certificates. Used by start-up, <c>check</c> and reload alike.</summary>
+public static class ConfigurationLoader
+{
+    public static LoadResult Load(EnvSources sources, IReadOnlyDictionary<string, string> processEnvironment, TimeProvider? timeProvider = null)
+    {
+        var env = EnvLoader.Load(sources, processEnvironment);
+        var errors = new List<ConfigError>(env.Errors);
+        var notices = new List<ConfigNotice>(env.Notices);
+        var settings = SettingsBinder.Bind(env, errors, notices);
+        if (settings is null || errors.Count > 0)
+        {
+            return new LoadResult(null, errors, notices, env);
+        }
+
+        var now = (timeProvider ?? TimeProvider.System).GetUtcNow();
+        var server = LoadPair(env, EnvKeys.ServerCertificate, settings.ServerCertificatePath, settings.ServerKeyPath, errors);
+        var client = LoadPair(env, EnvKeys.UpstreamClientCertificate, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, errors);
+        var trust = Guard(env, EnvKeys.TrustBundle, settings.TrustBundlePath, errors, () => CertificateFiles.LoadBundle(settings.TrustBundlePath));
+
+        if (server is not null)
+        {
+            CheckCertificate(env, EnvKeys.ServerCertificate, server, CertificateFiles.AllowsServerAuth, "serverAuth", now, errors, notices);
+        }
+
+        if (client is not null)
+        {
+            var key = env.Values.ContainsKey(EnvKeys.UpstreamClientCertificate) ? EnvKeys.UpstreamClientCertificate : EnvKeys.ServerCertificate;
+            CheckCertificate(env, key, client, CertificateFiles.AllowsClientAuth, "clientAuth", now, errors, notices);
+        }
+
+        if (!settings.IsLab && new[] { server?.Certificate, client?.Certificate }.Concat(trust ?? []).Any(c => c is not null && CertificateFiles.IsSample(c)))
+        {
+            notices.Add(new ConfigNotice(true,
+                "!!! SAMPLE CERTIFICATES IN USE: the certs-sample/ keys are public. Anyone can impersonate this proxy or a node. " +
+                "Use them only in the lab (EDGEPROXY_ENVIRONMENT=lab) !!!"));
+        }
+
+        if (errors.Count > 0 || server is null || client is null || trust is null)
+        {
+            return new LoadResult(null, errors, notices, env);
+        }
+
+        var version = ComputeVersion(settings, env);
+        return new LoadResult(new LoadedConfiguration(settings, server, client, trust, version, env), errors, notices, env);
+    }
+
+    /// <summary>The effective value of every catalog property, with where it came from.</summary>
+    public static IEnumerable<(PropertyDefinition Property, string? Value, EnvOrigin Origin)> Effective(EnvSet env) =>
+        PropertyCatalog.All.Select(p => env.Values.TryGetValue(p.Name, out var entry) && entry.Value.Trim().Length > 0
+            ? (p, (string?)entry.Value, entry.Origin)
+            : (p, p.Default, EnvOrigin.Default));
+
+    private static CertificateWithChain? LoadPair(EnvSet env, string key, string certificatePath, string keyPath, List<ConfigError> errors) =>
+        Guard(env, key, certificatePath, errors, () => CertificateFiles.LoadWithKey(certificatePath, keyPath));
+
+    private static T? Guard<T>(EnvSet env, string key, string path, List<ConfigError> errors, Func<T> load) where T : class
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            errors.Add(new ConfigError(env.Values.GetValueOrDefault(key)?.Origin, key, $"cannot load '{path}': {ex.Message}"));
+            return null;
+        }
+    }
+
+    private static void CheckCertificate(EnvSet env, string key, CertificateWithChain loaded, Func<System.Security.Cryptography.X509Certificates.X509Certificate2, bool> allows,
+        string usage, DateTimeOffset now, List<ConfigError> errors, List<ConfigNotice> notices)
+    {
+        var certificate = loaded.Certificate;
+        var origin = env.Values.GetValueOrDefault(key)?.Origin;
+        if (!allows(certificate))
+        {
+            errors.Add(new ConfigError(origin, key, $"certificate '{certificate.Subject}' does not allow {usage} (extended key usage)"));
+        }
+
+        if (certificate.NotAfter.ToUniversalTime() < now.UtcDateTime)
+        {
+            errors.Add(new ConfigError(origin, key, $"certificate '{certificate.Subject}' expired on {certificate.NotAfter.ToUniversalTime():u}"));
+        }
+        else if (certificate.NotAfter.ToUniversalTime() < now.UtcDateTime.AddDays(30))
+        {
+            notices.Add(new ConfigNotice(true, $"{key}: certificate '{certificate.Subject}' expires on {certificate.NotAfter.ToUniversalTime():u}"));
+        }
+    }
+
+    // Hash of every effective value and of the certificate files, so a changed file gives a new version.
+    private static string ComputeVersion(EdgeProxySettings settings, EnvSet env)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (property, value, _) in Effective(env))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"{property.Name}={value}\n"));
+        }
+
+        foreach (var path in new[] { settings.ServerCertificatePath, settings.ServerKeyPath, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, settings.TrustBundlePath }.Distinct())
+        {
+            hash.AppendData(File.ReadAllBytes(path));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
+    }
+}

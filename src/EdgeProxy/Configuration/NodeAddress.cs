@@ -1,0 +1,12 @@
+namespace EdgeProxy.Configuration;
+
+/// <summary>A Cloud Connect node as <c>host[:port]</c>; the port defaults to 8445.</summary>
+public sealed record NodeAddress(string Host, int Port)
+{
+    public const int DefaultPort = 8445;
+
+    /// <summary>The https base address of the node, with IPv6 hosts bracketed.</summary>
+    public Uri BaseUri => new UriBuilder(Uri.UriSchemeHttps, Host, Port).Uri;
+
+    public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}

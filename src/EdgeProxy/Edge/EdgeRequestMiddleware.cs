@@ -1,0 +1,34 @@
+using System.Net;
+using EdgeProxy.Configuration;
+
+namespace EdgeProxy.Edge;
+
+/// <summary>
+/// First middleware on the public listener: records the peer, keeps or generates the tracking id
+/// (echoed on every response, refusals included).
+/// </summary>
+public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state)
+{
+    private const int MaxTrackingIdLength = 128;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var header = state.Current.Settings.TrackingHeader;
+        var peer = context.Connection.RemoteIpAddress ?? IPAddress.IPv6None;
+        if (peer.IsIPv4MappedToIPv6)
+        {
+            peer = peer.MapToIPv4();
+        }
+
+        var incoming = context.Request.Headers[header];
+        var trackingId = incoming.Count == 1 && IsAcceptable(incoming[0]) ? incoming[0]! : Guid.NewGuid().ToString("D");
+        context.Request.Headers[header] = trackingId;
+        context.Response.Headers[header] = trackingId;
+        context.Features.Set(new EdgeRequestInfo(peer, trackingId));
+        return next(context);
+    }
+
+    // A client-supplied id is kept only if it is short and plain, so it cannot inject into logs or headers.
+    private static bool IsAcceptable(string? value) =>
+        value is { Length: > 0 and <= MaxTrackingIdLength } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
+}

@@ -1,0 +1,77 @@
+namespace EdgeProxy.Hosting;
+
+/// <summary>What the command line asks for.</summary>
+public enum Command
+{
+    Serve,
+    Check,
+    Help,
+}
+
+/// <summary>
+/// Parses <c>EdgeProxy [serve|check] [--env FILE]... [--env-dir DIR]...</c>. Hand-written: two options
+/// and a verb do not justify System.CommandLine, and the contract must stay exactly this.
+/// </summary>
+public sealed record CommandLine(Command Command, Configuration.EnvSources Sources, string? Error)
+{
+    public const string Usage = """
+        Usage: EdgeProxy [serve|check] [--env FILE]... [--env-dir DIR]...
+
+          serve          run the proxy (the default)
+          check          validate the configuration, print it (secrets masked), exit 0 if valid, 1 if not
+          --env FILE     read an env file; repeatable, later files win
+          --env-dir DIR  read every *.env in DIR in name order (after --env files); repeatable
+          --help         show this help
+
+        Process environment variables override the files.
+        """;
+
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var command = Command.Serve;
+        var files = new List<string>();
+        var directories = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "serve" when i == 0:
+                    command = Command.Serve;
+                    break;
+                case "check" when i == 0:
+                    command = Command.Check;
+                    break;
+                case "--help" or "-h" or "help":
+                    return new CommandLine(Command.Help, Configuration.EnvSources.None, null);
+                case "--env" or "--env-dir":
+                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        return Fail($"{arg} needs a value");
+                    }
+
+                    (arg == "--env" ? files : directories).Add(args[++i]);
+                    break;
+                default:
+                    if (arg.StartsWith("--env=", StringComparison.Ordinal))
+                    {
+                        files.Add(arg["--env=".Length..]);
+                    }
+                    else if (arg.StartsWith("--env-dir=", StringComparison.Ordinal))
+                    {
+                        directories.Add(arg["--env-dir=".Length..]);
+                    }
+                    else
+                    {
+                        return Fail($"unknown argument '{arg}'");
+                    }
+
+                    break;
+            }
+        }
+
+        return new CommandLine(command, new Configuration.EnvSources(files, directories), null);
+    }
+
+    private static CommandLine Fail(string error) => new(Command.Help, Configuration.EnvSources.None, error);
+}

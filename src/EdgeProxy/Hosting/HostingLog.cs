@@ -1,0 +1,14 @@
+namespace EdgeProxy.Hosting;
+
+/// <summary>Start-up and configuration log events; ids 1000-1099.</summary>
+internal static partial class HostingLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "EdgeProxy starting: configuration {ConfigVersion}, public https://{BindAddress}:{Port}, status http://{StatusAddress}:{StatusPort}, publisher {Publisher}, subscriber {Subscriber}, env files {EnvFiles}")]
+    public static partial void Starting(ILogger logger, string configVersion, string bindAddress, int port, string statusAddress, int statusPort, string publisher, string subscriber, string envFiles);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Configuration: {Message}")]
+    public static partial void ConfigurationWarning(ILogger logger, string message);
+
+    [LoggerMessage(1003, LogLevel.Information, "Configuration: {Message}")]
+    public static partial void ConfigurationInfo(ILogger logger, string message);
+}

@@ -1,0 +1,47 @@
+using EdgeProxy.Configuration;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace EdgeProxy.Operations;
+
+/// <summary>Serilog set-up: JSON lines (or text) on stdout, level from NGX_ERR_LOG_LEVEL, switchable on reload.</summary>
+public static class LoggingSetup
+{
+    public const string TextTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>The logger used before the configuration is known, and by <c>check</c>.</summary>
+    public static Logger CreateBootstrapLogger() => new LoggerConfiguration()
+        .MinimumLevel.Information()
+        .WriteTo.Console(outputTemplate: TextTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
+        .CreateLogger();
+
+    public static Logger CreateLogger(EdgeProxySettings settings, LoggingLevelSwitch level, ILogEventSink? extraSink = null)
+    {
+        level.MinimumLevel = settings.LogLevel;
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.ControlledBy(level)
+            // Framework chatter stays out of the application log; the access log covers each request.
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
+            // EdgeProxy logs each forwarding failure itself, with the reason (ForwarderErrorResponder).
+            .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogEventLevel.Error)
+            // YARP registers data protection for session affinity, which EdgeProxy does not use.
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+
+        configuration = settings.LogFormat == LogFormat.Json
+            ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter())
+            : configuration.WriteTo.Console(outputTemplate: TextTemplate);
+
+        if (extraSink is not null)
+        {
+            configuration = configuration.WriteTo.Sink(extraSink);
+        }
+
+        return configuration.CreateLogger();
+    }
+}

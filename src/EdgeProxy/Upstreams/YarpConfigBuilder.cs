@@ -1,0 +1,61 @@
+using System.Net;
+using System.Security.Authentication;
+using EdgeProxy.Configuration;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace EdgeProxy.Upstreams;
+
+/// <summary>Builds YARP routes and clusters from the settings: DR paths to the DR cluster, DataConn paths to the publisher.</summary>
+public static class YarpConfigBuilder
+{
+    public const string DrCluster = "dr";
+    public const string DataConnCluster = "dataconn";
+    public const string PublisherDestination = "publisher";
+    public const string SubscriberDestination = "subscriber";
+
+    private static readonly string[] AllowedMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+    public static IReadOnlyList<RouteConfig> Routes(EdgeProxySettings settings) =>
+    [
+        .. settings.DrPaths.Select((prefix, i) => Route($"dr-{i}", prefix, DrCluster)),
+        .. settings.DataConnPaths.Select((prefix, i) => Route($"dataconn-{i}", prefix, DataConnCluster)),
+    ];
+
+    public static IReadOnlyList<ClusterConfig> Clusters(EdgeProxySettings settings) =>
+    [
+        Cluster(DrCluster, new Dictionary<string, DestinationConfig>
+        {
+            [PublisherDestination] = new() { Address = settings.Publisher.BaseUri.ToString() },
+        }),
+        Cluster(DataConnCluster, new Dictionary<string, DestinationConfig>
+        {
+            [PublisherDestination] = new() { Address = settings.Publisher.BaseUri.ToString() },
+        }),
+    ];
+
+    private static RouteConfig Route(string id, string prefix, string cluster) => new()
+    {
+        RouteId = id,
+        ClusterId = cluster,
+        Match = new RouteMatch { Path = prefix.TrimEnd('/') + "/{**rest}", Methods = AllowedMethods },
+    };
+
+    private static ClusterConfig Cluster(string id, IReadOnlyDictionary<string, DestinationConfig> destinations) => new()
+    {
+        ClusterId = id,
+        Destinations = destinations,
+        HttpClient = new HttpClientConfig
+        {
+            SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            DangerousAcceptAnyServerCertificate = false,
+        },
+        HttpRequest = new ForwarderRequestConfig
+        {
+            // HTTP/1.1 with keep-alive to the nodes, as Cisco's nginx does.
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            ActivityTimeout = TimeSpan.FromSeconds(60),
+        },
+    };
+}
