@@ -1,0 +1,108 @@
+using CloudConnectSimulator;
+using EdgeProxy.Configuration;
+using EdgeProxy.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using System.Net;
+
+namespace EdgeProxy.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The lab in-process: publisher and subscriber simulators on 127.0.0.11/12 with the sample
+/// certificates, and EdgeProxy on real Kestrel (ephemeral ports) configured from a real env file.
+/// </summary>
+public sealed class ProxyHarness : IAsyncDisposable
+{
+    private ProxyHarness(SimulatorNode publisher, SimulatorNode subscriber, WebApplication app, InMemorySink logs, string directory, LoadedConfiguration configuration)
+    {
+        Publisher = publisher;
+        Subscriber = subscriber;
+        App = app;
+        Logs = logs;
+        Directory = directory;
+        Configuration = configuration;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        PublicUri = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+        StatusUri = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+    }
+
+    public SimulatorNode Publisher { get; }
+    public SimulatorNode Subscriber { get; }
+    public WebApplication App { get; }
+    public InMemorySink Logs { get; }
+    public string Directory { get; }
+    public LoadedConfiguration Configuration { get; }
+    public Uri PublicUri { get; }
+    public Uri StatusUri { get; }
+
+    public static async Task<ProxyHarness> StartAsync(Action<HarnessOptions>? configure = null)
+    {
+        var options = new HarnessOptions();
+        configure?.Invoke(options);
+        var directory = System.IO.Directory.CreateTempSubdirectory("edgeproxy-it-").FullName;
+
+        var publisher = await SimulatorNode.StartAsync(new SimulatorOptions
+        {
+            Name = "publisher",
+            Address = IPAddress.Parse(options.PublisherListenAddress),
+            CertificatePath = options.PublisherCertificate,
+            KeyPath = options.PublisherKey,
+            ClientCaPath = options.NodeClientCaPath,
+            InitialMode = options.PublisherMode,
+        });
+        var subscriber = await SimulatorNode.StartAsync(new SimulatorOptions
+        {
+            Name = "subscriber",
+            Address = IPAddress.Parse(options.SubscriberListenAddress),
+            CertificatePath = RepoPaths.SampleCert("subscriber.crt"),
+            KeyPath = RepoPaths.SampleCert("subscriber.key"),
+            ClientCaPath = options.NodeClientCaPath,
+            InitialMode = options.SubscriberMode,
+        });
+
+        var envFile = Path.Combine(directory, "test.env");
+        await File.WriteAllLinesAsync(envFile,
+        [
+            "TEMPLATE_TYPE=cloudconnect",
+            "EDGEPROXY_ENVIRONMENT=lab",
+            "EDGEPROXY_LOG_FORMAT=text",
+            "NGX_PRXY_CLOUDCONNECT_HOSTNAME=edgeproxy.lab.local",
+            "PROXY_BINDING_IP=127.0.0.1",
+            "NGX_PRXY_CLOUDCONNECT_PORT=0",
+            "PROXY_BINDING_INTERNAL_IP=127.0.0.1",
+            "NGX_PRXY_STATUS_PORT=0",
+            $"NGX_CLOUDCONNECT_HOSTNAME={options.PublisherHostInEnv ?? options.PublisherListenAddress}:{publisher.HttpsPort}",
+            $"NGX_CLOUDCONNECT_FAILOVER_HOSTNAME={options.SubscriberListenAddress}:{subscriber.HttpsPort}",
+            "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.1|::1",
+            $"NGX_SSL_CRT={RepoPaths.SampleCert("proxy.crt")}",
+            $"NGX_SSL_KEY={RepoPaths.SampleCert("proxy.key")}",
+            $"NGX_PRXY_SSL_TRUST_CRT={RepoPaths.SampleCert("ca.crt")}",
+            .. options.ExtraEnv,
+        ]);
+
+        var result = ConfigurationLoader.Load(new EnvSources([envFile], []), new Dictionary<string, string>());
+        if (result.Configuration is null)
+        {
+            throw new InvalidOperationException("test configuration is invalid: " + string.Join("; ", result.Errors));
+        }
+
+        var logs = new InMemorySink();
+        var app = EdgeProxyApp.Build(result.Configuration, result.Notices, new EdgeProxyAppOptions { ExtraLogSink = logs });
+        await app.StartAsync();
+        return new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration);
+    }
+
+    public HttpClient CreateClient(string sourceAddress = "127.0.0.1", Version? version = null) =>
+        EdgeClient.Create(PublicUri, sourceAddress, version);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Publisher.DisposeAsync();
+        await Subscriber.DisposeAsync();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
