@@ -1,1 +1,0 @@
-var builder = WebApplication.CreateBuilder(args); var app = builder.Build(); app.Run();

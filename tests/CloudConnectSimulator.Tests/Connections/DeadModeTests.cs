@@ -1,0 +1,98 @@
+using System.Net;
+
+namespace CloudConnectSimulator.Tests.Connections;
+
+public sealed class DeadModeTests
+{
+    [Fact]
+    public async Task Ping_Dead_ConnectionDroppedThenActiveWorksAgain()
+    {
+        await using var sim = await SimulatorHarness.StartAsync();
+        sim.Node.Mode = NodeMode.Dead;
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => sim.CreateClient().GetAsync("/drapi/v1/ping"));
+
+        Assert.False(HttpAssert.IsConnectionRefused(ex), "a dead node accepts and drops connections; refusing is StopAsync's job");
+        Assert.Empty(sim.Node.Requests);
+        Assert.Equal(sim.ConnectionsOpened, sim.Node.ConnectionsRejected);
+
+        sim.Node.Mode = NodeMode.Active;
+        using var response = await sim.CreateClient().GetAsync("/drapi/v1/ping");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ping_KeepAliveConnectionWhenNodeDies_Fails()
+    {
+        await using var sim = await SimulatorHarness.StartAsync();
+        var client = sim.CreateClient();
+        using (var first = await client.GetAsync("/drapi/v1/ping"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        sim.Node.Mode = NodeMode.Dead;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/drapi/v1/ping"));
+        Assert.Single(sim.Node.Requests);
+    }
+
+    [Fact]
+    public async Task Ping_Http2ConnectionWhenNodeDies_Fails()
+    {
+        await using var sim = await SimulatorHarness.StartAsync();
+        var client = sim.CreateClient();
+        client.DefaultRequestVersion = HttpVersion.Version20;
+        client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        using (var first = await client.GetAsync("/drapi/v1/ping"))
+        {
+            Assert.Equal(HttpVersion.Version20, first.Version);
+        }
+
+        sim.Node.Mode = NodeMode.Dead;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/drapi/v1/ping"));
+        Assert.Single(sim.Node.Requests);
+    }
+
+    [Fact]
+    public async Task Ping_DeadSetThroughAdminPort_ConnectionDropped()
+    {
+        await using var sim = await SimulatorHarness.StartAsync();
+
+        using (var switched = await sim.CreateAdminClient().PostAsync("/admin/mode/dead", content: null))
+        {
+            Assert.Equal(HttpStatusCode.OK, switched.StatusCode);
+        }
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => sim.CreateClient().GetAsync("/drapi/v1/ping"));
+        Assert.True(sim.Node.ConnectionsRejected > 0);
+    }
+
+    [Fact]
+    public async Task StopAsync_Running_ConnectionsRefused()
+    {
+        await using var sim = await SimulatorHarness.StartAsync();
+        var client = sim.CreateClient();
+        using (await client.GetAsync("/drapi/v1/ping"))
+        {
+        }
+
+        await sim.Node.StopAsync();
+
+        var https = await Assert.ThrowsAsync<HttpRequestException>(() => sim.CreateClient().GetAsync("/drapi/v1/ping"));
+        var admin = await Assert.ThrowsAsync<HttpRequestException>(() => sim.CreateAdminClient().GetAsync("/admin/state"));
+        Assert.True(HttpAssert.IsConnectionRefused(https), https.ToString());
+        Assert.True(HttpAssert.IsConnectionRefused(admin), admin.ToString());
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/drapi/v1/ping"));
+    }
+
+    [Fact]
+    public async Task StopAsync_CalledTwice_SecondIsNoOp()
+    {
+        await using var sim = await SimulatorHarness.StartAsync();
+
+        await sim.Node.StopAsync();
+        await sim.Node.StopAsync();
+    }
+}
