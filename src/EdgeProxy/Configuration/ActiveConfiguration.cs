@@ -1,4 +1,5 @@
 using System.Net.Security;
+using EdgeProxy.Admission;
 using EdgeProxy.Edge;
 
 namespace EdgeProxy.Configuration;
@@ -13,6 +14,8 @@ public sealed class ActiveConfiguration
     {
         Loaded = loaded;
         Paths = new PathPolicy(loaded.Settings);
+        Admission = new AdmissionPolicy(loaded.Settings);
+
         ServerCertificateContext = SslStreamCertificateContext.Create(
             loaded.ServerCertificate.Certificate, loaded.ServerCertificate.Intermediates, offline: true);
         UpstreamClientCertificateContext = SslStreamCertificateContext.Create(
@@ -26,6 +29,8 @@ public sealed class ActiveConfiguration
     public string Version => Loaded.Version;
 
     public PathPolicy Paths { get; }
+
+    public AdmissionPolicy Admission { get; }
 
     public SslStreamCertificateContext ServerCertificateContext { get; }
 

@@ -22,19 +22,24 @@ public static class ConfigurationLoader
         }
 
         var now = (timeProvider ?? TimeProvider.System).GetUtcNow();
-        var server = LoadPair(env, EnvKeys.ServerCertificate, settings.ServerCertificatePath, settings.ServerKeyPath, errors);
-        var client = LoadPair(env, EnvKeys.UpstreamClientCertificate, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, errors);
+
+        // By default the client certificate is the server's (Cisco's setup): load and check those files once,
+        // and blame problems on the keys the operator actually set.
+        var clientKey = IsSet(env, EnvKeys.UpstreamClientCertificate) ? EnvKeys.UpstreamClientCertificate : EnvKeys.ServerCertificate;
+        var clientPrivateKey = IsSet(env, EnvKeys.UpstreamClientKey) ? EnvKeys.UpstreamClientKey : EnvKeys.ServerKey;
+        var sharedPair = settings.UpstreamClientCertificatePath == settings.ServerCertificatePath && settings.UpstreamClientKeyPath == settings.ServerKeyPath;
+        var server = LoadPair(env, EnvKeys.ServerCertificate, EnvKeys.ServerKey, settings.ServerCertificatePath, settings.ServerKeyPath, errors);
+        var client = sharedPair ? server : LoadPair(env, clientKey, clientPrivateKey, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, errors);
         var trust = Guard(env, EnvKeys.TrustBundle, settings.TrustBundlePath, errors, () => CertificateFiles.LoadBundle(settings.TrustBundlePath));
 
         if (server is not null)
         {
-            CheckCertificate(env, EnvKeys.ServerCertificate, server, CertificateFiles.AllowsServerAuth, "serverAuth", now, errors, notices);
+            CheckCertificate(env, EnvKeys.ServerCertificate, server, CertificateFiles.AllowsServerAuth, "serverAuth", now, checkValidity: true, errors, notices);
         }
 
         if (client is not null)
         {
-            var key = env.Values.ContainsKey(EnvKeys.UpstreamClientCertificate) ? EnvKeys.UpstreamClientCertificate : EnvKeys.ServerCertificate;
-            CheckCertificate(env, key, client, CertificateFiles.AllowsClientAuth, "clientAuth", now, errors, notices);
+            CheckCertificate(env, clientKey, client, CertificateFiles.AllowsClientAuth, "clientAuth", now, checkValidity: !sharedPair, errors, notices);
         }
 
         if (!settings.IsLab && new[] { server?.Certificate, client?.Certificate }.Concat(trust ?? []).Any(c => c is not null && CertificateFiles.IsSample(c)))
@@ -59,8 +64,18 @@ public static class ConfigurationLoader
             ? (p, (string?)entry.Value, entry.Origin)
             : (p, p.Default, EnvOrigin.Default));
 
-    private static CertificateWithChain? LoadPair(EnvSet env, string key, string certificatePath, string keyPath, List<ConfigError> errors) =>
-        Guard(env, key, certificatePath, errors, () => CertificateFiles.LoadWithKey(certificatePath, keyPath));
+    private static bool IsSet(EnvSet env, string key) => env.Values.TryGetValue(key, out var entry) && entry.Value.Trim().Length > 0;
+
+    private static CertificateWithChain? LoadPair(EnvSet env, string key, string privateKeyKey, string certificatePath, string keyPath, List<ConfigError> errors)
+    {
+        if (File.Exists(certificatePath) && !File.Exists(keyPath))
+        {
+            errors.Add(new ConfigError(env.Values.GetValueOrDefault(privateKeyKey)?.Origin, privateKeyKey, $"cannot load '{keyPath}': file not found"));
+            return null;
+        }
+
+        return Guard(env, key, certificatePath, errors, () => CertificateFiles.LoadWithKey(certificatePath, keyPath));
+    }
 
     private static T? Guard<T>(EnvSet env, string key, string path, List<ConfigError> errors, Func<T> load) where T : class
     {
@@ -76,13 +91,18 @@ public static class ConfigurationLoader
     }
 
     private static void CheckCertificate(EnvSet env, string key, CertificateWithChain loaded, Func<System.Security.Cryptography.X509Certificates.X509Certificate2, bool> allows,
-        string usage, DateTimeOffset now, List<ConfigError> errors, List<ConfigNotice> notices)
+        string usage, DateTimeOffset now, bool checkValidity, List<ConfigError> errors, List<ConfigNotice> notices)
     {
         var certificate = loaded.Certificate;
         var origin = env.Values.GetValueOrDefault(key)?.Origin;
         if (!allows(certificate))
         {
             errors.Add(new ConfigError(origin, key, $"certificate '{certificate.Subject}' does not allow {usage} (extended key usage)"));
+        }
+
+        if (!checkValidity)
+        {
+            return;
         }
 
         if (certificate.NotAfter.ToUniversalTime() < now.UtcDateTime)

@@ -49,7 +49,15 @@ public static class EnvFileParser
                 continue;
             }
 
-            if (TryParseValue(line[(equals + 1)..].TrimStart(), Resolve, out var value, out var problem))
+            // "KEY= # comment" is an empty value, as in a shell; "KEY=#x" is the value "#x".
+            var rawValue = line[(equals + 1)..];
+            var valueText = rawValue.TrimStart();
+            if (valueText.StartsWith('#') && valueText.Length < rawValue.Length)
+            {
+                valueText = "";
+            }
+
+            if (TryParseValue(valueText, Resolve, out var value, out var problem))
             {
                 local[key] = value;
                 entries.Add(new EnvEntry(key, value, origin));
@@ -105,26 +113,42 @@ public static class EnvFileParser
 
         if (raw[0] == '"')
         {
-            var builder = new StringBuilder();
+            // An escaped '$' is literal, so interpolate the text between escaped dollars separately.
+            var result = new StringBuilder();
+            var pending = new StringBuilder();
             for (var i = 1; i < raw.Length; i++)
             {
                 var c = raw[i];
                 if (c == '\\' && i + 1 < raw.Length && raw[i + 1] is '"' or '\\' or '$')
                 {
-                    builder.Append(raw[++i]);
+                    if (raw[++i] == '$')
+                    {
+                        if (!Interpolate(pending.ToString(), resolve, out var part, out problem))
+                        {
+                            return false;
+                        }
+
+                        result.Append(part).Append('$');
+                        pending.Clear();
+                    }
+                    else
+                    {
+                        pending.Append(raw[i]);
+                    }
                 }
                 else if (c == '"')
                 {
-                    if (!Interpolate(builder.ToString(), resolve, out value, out problem))
+                    if (!Interpolate(pending.ToString(), resolve, out var part, out problem))
                     {
                         return false;
                     }
 
+                    value = result.Append(part).ToString();
                     return CheckTrailing(raw[(i + 1)..], ref problem);
                 }
                 else
                 {
-                    builder.Append(c);
+                    pending.Append(c);
                 }
             }
 

@@ -118,9 +118,20 @@ public static class SettingsBinder
             r.Error(EnvKeys.HealthCheckTimeout, "must be at least 50 ms");
         }
 
-        foreach (var path in s.DrPaths.Intersect(s.DataConnPaths, StringComparer.OrdinalIgnoreCase))
+        // Prefixes match case-insensitively, and a request matching both would silently go to DR: any prefix overlap is an error.
+        foreach (var dataConn in s.DataConnPaths)
         {
-            r.Error(EnvKeys.DataConnPaths, $"'{path}' is also in {EnvKeys.DrPaths}; a path goes to one place only");
+            foreach (var dr in s.DrPaths)
+            {
+                if (dataConn.Equals(dr, StringComparison.OrdinalIgnoreCase))
+                {
+                    r.Error(EnvKeys.DataConnPaths, $"'{dataConn}' is also in {EnvKeys.DrPaths}; a path goes to one place only");
+                }
+                else if (dataConn.StartsWith(dr, StringComparison.OrdinalIgnoreCase) || dr.StartsWith(dataConn, StringComparison.OrdinalIgnoreCase))
+                {
+                    r.Error(EnvKeys.DataConnPaths, $"'{dataConn}' overlaps '{dr}' in {EnvKeys.DrPaths}; a path goes to one place only");
+                }
+            }
         }
 
         if (s.Publisher == s.Subscriber && s.Publisher.Host != "invalid")

@@ -124,7 +124,16 @@ public static class ValueParsers
                 return false;
             }
 
-            result += unit * number;
+            try
+            {
+                result += unit * number;
+            }
+            catch (OverflowException)
+            {
+                error = $"'{value}' is not a time (e.g. 10s, 500ms, 1m, 1h 30m)";
+                return false;
+            }
+
             any = true;
         }
 
@@ -189,7 +198,7 @@ public static class ValueParsers
         address = null;
         var text = value.Trim();
         string host;
-        var portText = "";
+        string? portText = null; // null: no port given; "" after a colon: an empty port, which is an error
         if (text.StartsWith('['))
         {
             var close = text.IndexOf(']', StringComparison.Ordinal);
@@ -200,7 +209,7 @@ public static class ValueParsers
                 host = "";
             }
 
-            portText = rest.Length > 1 ? rest[1..] : "";
+            portText = rest.Length > 1 ? rest[1..] : null;
         }
         else if (text.Count(c => c == ':') == 1)
         {
@@ -214,7 +223,7 @@ public static class ValueParsers
         }
 
         var port = NodeAddress.DefaultPort;
-        if (portText.Length > 0 && !TryParseInt(portText, 1, 65535, out port, out _))
+        if (portText is not null && !TryParseInt(portText, 1, 65535, out port, out _))
         {
             error = $"'{value}' has an invalid port (1-65535)";
             return false;
@@ -246,7 +255,7 @@ public static class ValueParsers
         if (host.All(c => char.IsAsciiDigit(c) || c == '.'))
         {
             // Reject the shorthand forms IPAddress.TryParse accepts ("10.1" is 10.0.0.1).
-            return host.Count(c => c == '.') == 3 && IPAddress.TryParse(host, out _);
+            return host.Count(c => c == '.') == 3 && !HasLeadingZeroPart(host) && IPAddress.TryParse(host, out _);
         }
 
         foreach (var label in host.TrimEnd('.').Split('.'))
@@ -272,6 +281,7 @@ public static class ValueParsers
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? text : text[..slash];
         if (addressText.Contains('%', StringComparison.Ordinal) || addressText.Contains('[', StringComparison.Ordinal)
+            || HasLeadingZeroPart(addressText)
             || !IPAddress.TryParse(addressText, out var address)
             || (address.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3))
         {
@@ -291,7 +301,7 @@ public static class ValueParsers
         {
             if (!TryParseInt(text[(slash + 1)..], 0, mapped ? 128 : maxPrefix, out prefix, out _) || (mapped && prefix < 96))
             {
-                error = $"'{value}' has an invalid prefix length (0-{maxPrefix})";
+                error = $"'{value}' has an invalid prefix length ({(mapped ? "96-128" : $"0-{maxPrefix}")})";
                 return false;
             }
 
@@ -314,6 +324,14 @@ public static class ValueParsers
 
         network = new IPNetwork(address, prefix);
         return true;
+    }
+
+    // IPAddress.TryParse reads "010.0.0.1" as octal (8.0.0.1) and "0x0a.0.0.1" as hex; nginx reads decimal.
+    // An allow-list must not silently mean another address, so such forms are refused.
+    private static bool HasLeadingZeroPart(string address)
+    {
+        var dotted = address[(address.LastIndexOf(':') + 1)..];
+        return dotted.Contains('.', StringComparison.Ordinal) && dotted.Split('.').Any(part => part.Length > 1 && part[0] == '0');
     }
 
     /// <summary>nginx <c>error_log</c> levels mapped to Serilog levels.</summary>

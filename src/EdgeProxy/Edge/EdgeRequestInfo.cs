@@ -22,6 +22,9 @@ public sealed class EdgeRequestInfo
 
     public EdgeRoute Route { get; set; } = EdgeRoute.NotFound;
 
+    /// <summary>Why admission refused the request; None when admitted.</summary>
+    public Admission.RefusalReason Refusal { get; set; }
+
     public static EdgeRequestInfo Get(HttpContext context) =>
         context.Features.Get<EdgeRequestInfo>() ?? throw new InvalidOperationException("the edge middleware did not run");
 }

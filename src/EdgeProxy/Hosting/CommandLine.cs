@@ -52,6 +52,8 @@ public sealed record CommandLine(Command Command, Configuration.EnvSources Sourc
 
                     (arg == "--env" ? files : directories).Add(args[++i]);
                     break;
+                case "--env=" or "--env-dir=":
+                    return Fail($"{arg[..^1]} needs a value");
                 default:
                     if (arg.StartsWith("--env=", StringComparison.Ordinal))
                     {

@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeProxy.Admission;
 using EdgeProxy.Configuration;
 using EdgeProxy.Edge;
 using EdgeProxy.Operations;
@@ -43,6 +44,7 @@ public static class EdgeProxyApp
             });
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings, state));
+        options.ConfigureBuilder?.Invoke(builder);
 
         var app = builder.Build();
         LogStartup(app, configuration, notices);
@@ -50,6 +52,7 @@ public static class EdgeProxyApp
         // The status listener answers only its own endpoints and never reaches the proxy.
         app.MapWhen(ListenerKind.IsInternal, internalApp => internalApp.Run(InternalEndpoints.HandleAsync));
         app.UseMiddleware<EdgeRequestMiddleware>();
+        app.UseMiddleware<AdmissionMiddleware>();
         app.UseMiddleware<PathPolicyMiddleware>();
         app.MapReverseProxy(proxy => proxy.Use(ForwarderErrorResponder.InvokeAsync));
         return app;

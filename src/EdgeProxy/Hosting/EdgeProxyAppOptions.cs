@@ -9,4 +9,7 @@ public sealed class EdgeProxyAppOptions
     public ILogEventSink? ExtraLogSink { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Runs last on the builder, e.g. to swap Kestrel for a TestServer in tests.</summary>
+    public Action<WebApplicationBuilder>? ConfigureBuilder { get; init; }
 }

@@ -19,6 +19,9 @@ public sealed class HarnessOptions
     public NodeMode PublisherMode { get; set; } = NodeMode.Active;
     public NodeMode SubscriberMode { get; set; } = NodeMode.Standby;
 
+    /// <summary>Run EdgeProxy on an in-memory TestServer instead of Kestrel, so tests can inject the remote address.</summary>
+    public bool UseTestServer { get; set; }
+
     /// <summary>Extra env lines (KEY=VALUE), written after the defaults so they win.</summary>
     public List<string> ExtraEnv { get; } = [];
 }

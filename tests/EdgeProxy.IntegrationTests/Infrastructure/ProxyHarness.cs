@@ -4,6 +4,7 @@ using EdgeProxy.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 
@@ -23,9 +24,9 @@ public sealed class ProxyHarness : IAsyncDisposable
         Logs = logs;
         Directory = directory;
         Configuration = configuration;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        PublicUri = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
-        StatusUri = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        PublicUri = new Uri(addresses.SingleOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal)) ?? "https://testserver/");
+        StatusUri = new Uri(addresses.SingleOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? "http://testserver/");
     }
 
     public SimulatorNode Publisher { get; }
@@ -89,10 +90,29 @@ public sealed class ProxyHarness : IAsyncDisposable
         }
 
         var logs = new InMemorySink();
-        var app = EdgeProxyApp.Build(result.Configuration, result.Notices, new EdgeProxyAppOptions { ExtraLogSink = logs });
+        var app = EdgeProxyApp.Build(result.Configuration, result.Notices, new EdgeProxyAppOptions
+        {
+            ExtraLogSink = logs,
+            ConfigureBuilder = options.UseTestServer ? builder => builder.WebHost.UseTestServer() : null,
+        });
         await app.StartAsync();
         return new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration);
     }
+
+    /// <summary>Sends a request through the TestServer with the given socket peer (only with <see cref="HarnessOptions.UseTestServer"/>).</summary>
+    public Task<Microsoft.AspNetCore.Http.HttpContext> SendFromAsync(string peer, string path, params (string Name, string Value)[] headers) =>
+        App.GetTestServer().SendAsync(context =>
+        {
+            context.Connection.RemoteIpAddress = IPAddress.Parse(peer);
+            context.Connection.LocalIpAddress = IPAddress.Loopback;
+            context.Request.Method = "GET";
+            context.Request.Scheme = "https";
+            context.Request.Path = path;
+            foreach (var (name, value) in headers)
+            {
+                context.Request.Headers[name] = Microsoft.Extensions.Primitives.StringValues.Concat(context.Request.Headers[name], value);
+            }
+        });
 
     public HttpClient CreateClient(string sourceAddress = "127.0.0.1", Version? version = null) =>
         EdgeClient.Create(PublicUri, sourceAddress, version);
