@@ -18,7 +18,9 @@ public static class SettingsBinder
         var serverCertificate = r.Path(EnvKeys.ServerCertificate);
         var serverKey = r.Path(EnvKeys.ServerKey);
         var clientIps = r.Get<IReadOnlyList<IPNetwork>>(EnvKeys.ClientIps, ParseNetworks, []);
+        var errorsBeforeLoadBalancers = errors.Count;
         var loadBalancers = r.Get<IReadOnlyList<IPNetwork>>(EnvKeys.LoadBalancerIps, ParseNetworks, []);
+        var loadBalancersInvalid = errors.Count > errorsBeforeLoadBalancers;
         var realIpHeader = r.Get<string>(EnvKeys.RealIpHeader, ParseHeaderName, "") is { Length: > 0 } header ? header : null;
         var trafficRestricted = r.Get<bool>(EnvKeys.TrafficRestricted, ValueParsers.TryParseBool, false);
         var publisher = r.Get<NodeAddress?>(EnvKeys.Publisher, ValueParsers.TryParseNodeAddress, null);
@@ -76,14 +78,15 @@ public static class SettingsBinder
             IsLab = r.Get<bool>(EnvKeys.Environment, ParseEnvironment, false),
         };
 
-        CheckRules(r, settings, notices);
+        CheckRules(r, settings, loadBalancersInvalid, notices);
         return errors.Count == 0 ? settings : null;
     }
 
     // Cross-property rules: Cisco's load-balancer pairing, and settings EdgeProxy refuses to weaken.
-    private static void CheckRules(Reader r, EdgeProxySettings s, List<ConfigNotice> notices)
+    private static void CheckRules(Reader r, EdgeProxySettings s, bool loadBalancersInvalid, List<ConfigNotice> notices)
     {
-        if (s.RealIpHeader is not null && s.LoadBalancerNetworks.Count == 0)
+        // An invalid NGX_LOAD_BALANCER_IPS is already reported; calling it "empty" as well would mislead.
+        if (s.RealIpHeader is not null && s.LoadBalancerNetworks.Count == 0 && !loadBalancersInvalid)
         {
             r.Error(EnvKeys.RealIpHeader, $"is set but {EnvKeys.LoadBalancerIps} is empty; set both (trusted load balancers and their client-address header) or neither");
         }
@@ -93,7 +96,7 @@ public static class SettingsBinder
             r.Error(EnvKeys.LoadBalancerIps, $"is set but {EnvKeys.RealIpHeader} is empty; set both (e.g. {EnvKeys.RealIpHeader}=X-Forwarded-For) or neither");
         }
 
-        if (s.TrafficRestricted && s.LoadBalancerNetworks.Count == 0)
+        if (s.TrafficRestricted && s.LoadBalancerNetworks.Count == 0 && !loadBalancersInvalid)
         {
             r.Error(EnvKeys.TrafficRestricted, $"is true but {EnvKeys.LoadBalancerIps} is empty, so no peer could connect");
         }
