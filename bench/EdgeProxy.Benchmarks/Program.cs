@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(EdgeProxy.Benchmarks.AllowListBenchmarks).Assembly).Run(args);
