@@ -1,27 +1,22 @@
+using System.Net;
 using EdgeProxy.Configuration;
 
 namespace EdgeProxy.Admission;
 
 /// <summary>Who is admitted, parsed once per configuration (DESIGN.md section 3).</summary>
-public sealed class AdmissionPolicy
+public sealed class AdmissionPolicy(IEnumerable<IPNetwork> clients, IEnumerable<IPNetwork> loadBalancers, string? realIpHeader, bool trafficRestricted)
 {
-    public AdmissionPolicy(EdgeProxySettings settings)
-    {
-        Clients = new AddressSet(settings.ClientNetworks);
-        LoadBalancers = new AddressSet(settings.LoadBalancerNetworks);
-        RealIpHeader = settings.RealIpHeader;
-        HeaderIsForwardedFor = string.Equals(settings.RealIpHeader, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase);
-        TrafficRestricted = settings.TrafficRestricted;
-    }
+    public AddressSet Clients { get; } = new(clients);
 
-    public AddressSet Clients { get; }
-
-    public AddressSet LoadBalancers { get; }
+    public AddressSet LoadBalancers { get; } = new(loadBalancers);
 
     /// <summary>The header a trusted load balancer reports the client in; null when no load balancer is configured.</summary>
-    public string? RealIpHeader { get; }
+    public string? RealIpHeader { get; } = realIpHeader;
 
-    public bool HeaderIsForwardedFor { get; }
+    public bool HeaderIsForwardedFor { get; } = string.Equals(realIpHeader, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase);
 
-    public bool TrafficRestricted { get; }
+    public bool TrafficRestricted { get; } = trafficRestricted;
+
+    public static AdmissionPolicy From(EdgeProxySettings settings) =>
+        new(settings.ClientNetworks, settings.LoadBalancerNetworks, settings.RealIpHeader, settings.TrafficRestricted);
 }

@@ -14,7 +14,7 @@ public sealed class ActiveConfiguration
     {
         Loaded = loaded;
         Paths = new PathPolicy(loaded.Settings);
-        Admission = new AdmissionPolicy(loaded.Settings);
+        Admission = AdmissionPolicy.From(loaded.Settings);
 
         ServerCertificateContext = SslStreamCertificateContext.Create(
             loaded.ServerCertificate.Certificate, loaded.ServerCertificate.Intermediates, offline: true);
