@@ -14,9 +14,7 @@ try
         return commandLine.Error is null ? 0 : 2;
     }
 
-    var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-        .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
-    var result = ConfigurationLoader.Load(commandLine.Sources, environment);
+    var result = ConfigurationLoader.Load(commandLine.Sources, ReadEnvironment());
     if (commandLine.Command == Command.Check)
     {
         return CheckCommand.Run(result, Console.Out);
@@ -34,7 +32,11 @@ try
     }
 
     Log.CloseAndFlush();
-    var app = EdgeProxyApp.Build(result.Configuration, result.Notices);
+    var app = EdgeProxyApp.Build(result.Configuration, result.Notices, new EdgeProxyAppOptions
+    {
+        Sources = commandLine.Sources,
+        ProcessEnvironment = ReadEnvironment,
+    });
     await app.RunAsync();
     return 0;
 }
@@ -47,3 +49,6 @@ finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+static IReadOnlyDictionary<string, string> ReadEnvironment() => Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+    .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);

@@ -18,6 +18,12 @@ public enum RefusalReason
 
     /// <summary>A trusted load balancer sent a client-address header that is not an address.</summary>
     InvalidClientHeader,
+
+    /// <summary>The client exceeded its request rate (NGX_CLOUDCONNECT_*_RATE_LIMIT and burst).</summary>
+    RateLimited,
+
+    /// <summary>The client exceeded its concurrent HTTP/2 streams (NGX_CLOUDCONNECT_HTTP2_CONN_LIMIT).</summary>
+    StreamLimit,
 }
 
 /// <summary>The outcome of admission: the client address, or why the request is refused.</summary>

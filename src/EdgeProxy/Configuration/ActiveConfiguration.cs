@@ -15,6 +15,7 @@ public sealed class ActiveConfiguration
         Loaded = loaded;
         Paths = new PathPolicy(loaded.Settings);
         Admission = AdmissionPolicy.From(loaded.Settings);
+        RateLimitExempt = new AddressSet(loaded.Settings.RateLimitExemptNetworks);
 
         ServerCertificateContext = SslStreamCertificateContext.Create(
             loaded.ServerCertificate.Certificate, loaded.ServerCertificate.Intermediates, offline: true);
@@ -31,6 +32,9 @@ public sealed class ActiveConfiguration
     public PathPolicy Paths { get; }
 
     public AdmissionPolicy Admission { get; }
+
+    /// <summary>NGX_RATELIMIT_DISABLE_IPS: exempt from rate and connection limits.</summary>
+    public AddressSet RateLimitExempt { get; }
 
     public SslStreamCertificateContext ServerCertificateContext { get; }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using EdgeProxy.Configuration;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace EdgeProxy.Edge;
 
@@ -13,7 +14,8 @@ public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state
 
     public Task InvokeAsync(HttpContext context)
     {
-        var header = state.Current.Settings.TrackingHeader;
+        var settings = state.Current.Settings;
+        var header = settings.TrackingHeader;
         var peer = context.Connection.RemoteIpAddress ?? IPAddress.IPv6None;
         if (peer.IsIPv4MappedToIPv6)
         {
@@ -25,6 +27,20 @@ public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state
         context.Request.Headers[header] = trackingId;
         context.Response.Headers[header] = trackingId;
         context.Features.Set(new EdgeRequestInfo(peer, trackingId));
+
+        // NGX_CLIENT_MAX_BODY_SIZE per request, so a reload applies. A declared oversize body is refused
+        // before any node is contacted; a chunked one is cut off by Kestrel when it passes the limit.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = settings.MaxBodySize == 0 ? null : settings.MaxBodySize;
+        }
+
+        if (settings.MaxBodySize > 0 && context.Request.ContentLength > settings.MaxBodySize)
+        {
+            return EdgeResponses.WriteAsync(context, StatusCodes.Status413RequestEntityTooLarge, "body_too_large",
+                $"the request body is larger than {settings.MaxBodySize} bytes");
+        }
+
         return next(context);
     }
 

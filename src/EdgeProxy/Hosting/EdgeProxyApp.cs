@@ -16,6 +16,13 @@ namespace EdgeProxy.Hosting;
 /// <summary>Builds the EdgeProxy web application from a validated configuration.</summary>
 public static class EdgeProxyApp
 {
+    /// <summary>nginx's large_client_header_buffers 4 8k: 8 KB request line, 32 KB of headers (431 beyond).</summary>
+    public const int MaxRequestLineSize = 8 * 1024;
+
+    public const int MaxRequestHeadersTotalSize = 32 * 1024;
+
+    public const int MaxRequestHeaderCount = 100;
+
     public static WebApplication Build(LoadedConfiguration configuration, IReadOnlyList<ConfigNotice> notices, EdgeProxyAppOptions? options = null)
     {
         options ??= new EdgeProxyAppOptions();
@@ -33,6 +40,18 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton<NodeTlsConnector>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
         builder.Services.AddSingleton<ForwardedHeadersTransform>();
+        builder.Services.AddSingleton<ConnectionCounter>();
+        builder.Services.AddSingleton<ConnectionLimit>();
+        builder.Services.AddSingleton(sp => new ConfigurationReloader(state, options.Sources, options.ProcessEnvironment, options.TimeProvider,
+            sp.GetRequiredService<ILogger<ConfigurationReloader>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddRateLimiter(limits =>
+        {
+            limits.GlobalLimiter = EdgeRateLimiter.Create(state);
+            limits.OnRejected = RateLimitRejection.OnRejectedAsync;
+        });
+        state.Changed += active => levelSwitch.MinimumLevel = active.Settings.LogLevel;
         builder.Services.AddReverseProxy()
             .LoadFromMemory(YarpConfigBuilder.Routes(settings), YarpConfigBuilder.Clusters(settings))
             .AddTransforms(context =>
@@ -43,7 +62,7 @@ public static class EdgeProxyApp
                 context.AddResponseTransform(EchoTrackingId);
             });
 
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings, state));
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings, state, kestrel.ApplicationServices.GetRequiredService<ConnectionLimit>()));
         options.ConfigureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -54,25 +73,42 @@ public static class EdgeProxyApp
         app.UseMiddleware<EdgeRequestMiddleware>();
         app.UseMiddleware<AdmissionMiddleware>();
         app.UseMiddleware<PathPolicyMiddleware>();
+        app.UseMiddleware<StreamLimitMiddleware>();
+        app.UseRateLimiter();
+        app.UseMiddleware<KeepaliveRequestsMiddleware>();
         app.MapReverseProxy(proxy => proxy.Use(ForwarderErrorResponder.InvokeAsync));
         return app;
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, EdgeProxySettings settings, ProxyState state)
+    /// <summary>How long shutdown waits for in-flight requests (below Docker's default 10 s stop timeout).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(8);
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, EdgeProxySettings settings, ProxyState state, ConnectionLimit connectionLimit)
     {
         kestrel.AddServerHeader = false;
+        // The per-request limit (EdgeRequestMiddleware) follows reloads; this is the start-up value.
         kestrel.Limits.MaxRequestBodySize = settings.MaxBodySize == 0 ? null : settings.MaxBodySize;
         kestrel.Limits.RequestHeadersTimeout = settings.ClientHeaderTimeout;
         kestrel.Limits.KeepAliveTimeout = settings.KeepaliveTimeout;
         kestrel.Limits.Http2.MaxStreamsPerConnection = settings.Http2MaxConcurrentStreams;
+        // nginx client_body_timeout is the longest pause between two reads: a body slower than 240 B/s
+        // after that grace period is cut off, so a slow client cannot hold a connection.
+        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: settings.ClientBodyTimeout);
+        kestrel.Limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: settings.ClientBodyTimeout);
+        kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersTotalSize;
+        kestrel.Limits.MaxRequestHeaderCount = MaxRequestHeaderCount;
+        kestrel.Limits.MaxRequestLineSize = MaxRequestLineSize;
 
         var tls = new TlsHandshakeCallbackOptions
         {
             OnConnection = _ => ValueTask.FromResult(InboundTls.Options(state.Current)),
+            HandshakeTimeout = settings.ClientHeaderTimeout,
         };
         void Public(ListenOptions listen)
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
+            // Before TLS: refusing over-limit connections must not cost a handshake.
+            listen.Use(connectionLimit.Wrap);
             listen.UseHttps(tls);
         }
 

@@ -10,6 +10,12 @@ public sealed class EdgeProxyAppOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>The env sources the configuration came from, re-read on reload.</summary>
+    public Configuration.EnvSources Sources { get; init; } = Configuration.EnvSources.None;
+
+    /// <summary>The process environment, read again on each reload.</summary>
+    public Func<IReadOnlyDictionary<string, string>> ProcessEnvironment { get; init; } = static () => new Dictionary<string, string>();
+
     /// <summary>Runs last on the builder, e.g. to swap Kestrel for a TestServer in tests.</summary>
     public Action<WebApplicationBuilder>? ConfigureBuilder { get; init; }
 }

@@ -38,6 +38,13 @@ public sealed class ProxyHarness : IAsyncDisposable
     public Uri PublicUri { get; }
     public Uri StatusUri { get; }
 
+    /// <summary>The env file the proxy was started with; rewrite it to test reloads.</summary>
+    public string EnvFile => Path.Combine(Directory, "test.env");
+
+    public ConfigurationReloader Reloader => App.Services.GetRequiredService<ConfigurationReloader>();
+
+    public ProxyState State => App.Services.GetRequiredService<ProxyState>();
+
     public static async Task<ProxyHarness> StartAsync(Action<HarnessOptions>? configure = null)
     {
         var options = new HarnessOptions();
@@ -83,7 +90,8 @@ public sealed class ProxyHarness : IAsyncDisposable
             .. options.ExtraEnv,
         ]);
 
-        var result = ConfigurationLoader.Load(new EnvSources([envFile], []), new Dictionary<string, string>());
+        var sources = new EnvSources([envFile], []);
+        var result = ConfigurationLoader.Load(sources, new Dictionary<string, string>());
         if (result.Configuration is null)
         {
             throw new InvalidOperationException("test configuration is invalid: " + string.Join("; ", result.Errors));
@@ -93,6 +101,7 @@ public sealed class ProxyHarness : IAsyncDisposable
         var app = EdgeProxyApp.Build(result.Configuration, result.Notices, new EdgeProxyAppOptions
         {
             ExtraLogSink = logs,
+            Sources = sources,
             ConfigureBuilder = options.UseTestServer ? builder => builder.WebHost.UseTestServer() : null,
         });
         await app.StartAsync();

@@ -1,0 +1,175 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeProxy.Configuration;
+
+/// <summary>
+/// Re-reads the env sources and certificate files when a watched file changes or on SIGHUP. A changed
+/// set is loaded and validated whole; valid: hot-reloadable settings apply to new requests (restart-only
+/// ones are logged as "restart required"); invalid: the running configuration stays and every error
+/// is logged with file:line. Nothing is rebound, so no connection or in-flight request is dropped.
+/// </summary>
+public sealed class ConfigurationReloader : IHostedService, IDisposable
+{
+    /// <summary>File events arrive in bursts (editors write, rename, chmod); one reload per burst.</summary>
+    public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
+
+    private readonly ProxyState _state;
+    private readonly EnvSources _sources;
+    private readonly Func<IReadOnlyDictionary<string, string>> _processEnvironment;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private ITimer? _debounce;
+    private PosixSignalRegistration? _sighup;
+
+    public ConfigurationReloader(ProxyState state, EnvSources sources, Func<IReadOnlyDictionary<string, string>> processEnvironment, TimeProvider time, ILogger<ConfigurationReloader> logger)
+    {
+        _state = state;
+        _sources = sources;
+        _processEnvironment = processEnvironment;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Raised after every reload attempt (tests and metrics observe it).</summary>
+    public event Action<ReloadOutcome>? Reloaded;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _debounce = _time.CreateTimer(_ => _ = ReloadAsync("file change"), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (!OperatingSystem.IsWindows())
+        {
+            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                _ = ReloadAsync("SIGHUP");
+            });
+        }
+
+        Watch(_state.Current);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _sighup?.Dispose();
+        _sighup = null;
+        _debounce?.Dispose();
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        _watchers.Clear();
+    }
+
+    /// <summary>Loads and validates the env sources and certificates now; applies them when valid.</summary>
+    public async Task<ReloadOutcome> ReloadAsync(string trigger)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var outcome = Reload(trigger);
+            Reloaded?.Invoke(outcome);
+            return outcome;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private ReloadOutcome Reload(string trigger)
+    {
+        var running = _state.Current;
+        var result = ConfigurationLoader.Load(_sources, _processEnvironment(), _time);
+        if (result.Configuration is not { } loaded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ConfigurationLog.ReloadError(_logger, trigger, running.Version, error.ToString());
+            }
+
+            return new ReloadOutcome(ReloadStatus.Rejected, running.Version, [], [], result.Errors);
+        }
+
+        if (loaded.Version == running.Version)
+        {
+            return new ReloadOutcome(ReloadStatus.Unchanged, running.Version, [], [], []);
+        }
+
+        foreach (var notice in result.Notices.Where(n => n.IsWarning))
+        {
+            ConfigurationLog.ReloadNotice(_logger, trigger, notice.Message);
+        }
+
+        var changed = SettingsMerge.Changes(running.Loaded.Env, loaded.Env);
+        var restartRequired = SettingsMerge.RestartOnlyChanges(running.Loaded.Env, loaded.Env);
+        if (restartRequired.Count > 0)
+        {
+            ConfigurationLog.RestartRequired(_logger, trigger, string.Join(", ", restartRequired));
+        }
+
+        var merged = loaded with { Settings = SettingsMerge.KeepRestartOnly(running.Settings, loaded.Settings) };
+        _state.Activate(merged);
+        ConfigurationLog.Reloaded(_logger, trigger, running.Version, loaded.Version, changed.Count == 0 ? "certificate files" : string.Join(", ", changed));
+        Watch(_state.Current);
+        return new ReloadOutcome(ReloadStatus.Applied, loaded.Version, changed, restartRequired, []);
+    }
+
+    // Watches the directories of every env file, env directory and certificate file: editors and
+    // Kubernetes replace files by rename, which only a directory watch sees.
+    private void Watch(ActiveConfiguration configuration)
+    {
+        var settings = configuration.Settings;
+        var directories = configuration.Loaded.Env.FilesRead
+            .Concat([settings.ServerCertificatePath, settings.ServerKeyPath, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, settings.TrustBundlePath])
+            .Select(path => Path.GetDirectoryName(Path.GetFullPath(path))!)
+            .Concat(_sources.Directories.Select(Path.GetFullPath))
+            .Where(Directory.Exists)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (directories.SequenceEqual(_watchers.Select(w => w.Path)))
+        {
+            return;
+        }
+
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        _watchers.Clear();
+        try
+        {
+            foreach (var directory in directories)
+            {
+                var watcher = new FileSystemWatcher(directory)
+                {
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime | NotifyFilters.DirectoryName,
+                };
+                watcher.Changed += OnFileEvent;
+                watcher.Created += OnFileEvent;
+                watcher.Deleted += OnFileEvent;
+                watcher.Renamed += OnFileEvent;
+                watcher.EnableRaisingEvents = true;
+                _watchers.Add(watcher);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
+        {
+            ConfigurationLog.WatchFailed(_logger, ex);
+        }
+    }
+
+    // Any change in a watched directory schedules a reload; an unchanged version makes it a no-op.
+    private void OnFileEvent(object sender, FileSystemEventArgs e) => _debounce?.Change(Debounce, Timeout.InfiniteTimeSpan);
+}

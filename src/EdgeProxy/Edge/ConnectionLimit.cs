@@ -1,0 +1,55 @@
+using System.Net;
+using EdgeProxy.Configuration;
+using Microsoft.AspNetCore.Connections;
+
+namespace EdgeProxy.Edge;
+
+/// <summary>
+/// NGX_CLOUDCONNECT_HTTP1_CONN_LIMIT as a Kestrel connection middleware: open connections per peer
+/// address, refused before the TLS handshake so a flood costs no crypto. Trusted load balancers and
+/// NGX_RATELIMIT_DISABLE_IPS are exempt (a balancer carries many clients; they are rate-limited per client).
+/// </summary>
+public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter, ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger(Admission.AdmissionLog.Category);
+
+    /// <summary>Refused connections since start (metrics).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    private long _refused;
+
+    public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
+    {
+        var configuration = state.Current;
+        if (connection.RemoteEndPoint is not IPEndPoint remote)
+        {
+            await next(connection);
+            return;
+        }
+
+        var peer = Admission.AddressSet.Normalize(remote.Address);
+        if (configuration.Admission.LoadBalancers.Contains(peer) || configuration.RateLimitExempt.Contains(peer))
+        {
+            await next(connection);
+            return;
+        }
+
+        var limit = configuration.Settings.Http1ConnectionLimit;
+        if (!counter.TryAcquire(peer, limit, out var open))
+        {
+            Interlocked.Increment(ref _refused);
+            EdgeLog.ConnectionRefused(_logger, peer.ToString(), open, limit);
+            connection.Abort(new ConnectionAbortedException("connection limit per client address reached"));
+            return;
+        }
+
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            counter.Release(peer);
+        }
+    };
+}

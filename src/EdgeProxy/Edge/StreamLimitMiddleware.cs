@@ -1,0 +1,60 @@
+using EdgeProxy.Admission;
+using EdgeProxy.Configuration;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace EdgeProxy.Edge;
+
+/// <summary>
+/// NGX_CLOUDCONNECT_HTTP2_CONN_LIMIT: concurrent HTTP/2 streams per client, across its connections. A
+/// stream over the limit is reset with REFUSED_STREAM (safe for the client to retry), counted and logged.
+/// </summary>
+public sealed class StreamLimitMiddleware(RequestDelegate next, ProxyState state, ILoggerFactory loggerFactory)
+{
+    private const int RefusedStream = 0x7;
+
+    private readonly ConnectionCounter _streams = new();
+    private readonly ILogger _logger = loggerFactory.CreateLogger(AdmissionLog.Category);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!HttpProtocol.IsHttp2(context.Request.Protocol))
+        {
+            await next(context);
+            return;
+        }
+
+        var info = EdgeRequestInfo.Get(context);
+        var configuration = state.Current;
+        if (configuration.RateLimitExempt.Contains(info.Client))
+        {
+            await next(context);
+            return;
+        }
+
+        var limit = configuration.Settings.Http2StreamLimit;
+        if (!_streams.TryAcquire(info.Client, limit, out var open))
+        {
+            info.Refusal = RefusalReason.StreamLimit;
+            EdgeLog.StreamRefused(_logger, info.Client.ToString(), open, limit);
+            if (context.Features.Get<IHttpResetFeature>() is { } reset)
+            {
+                reset.Reset(RefusedStream);
+            }
+            else
+            {
+                context.Abort();
+            }
+
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            _streams.Release(info.Client);
+        }
+    }
+}
