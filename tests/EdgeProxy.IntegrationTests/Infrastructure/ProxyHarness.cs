@@ -29,6 +29,8 @@ public sealed class ProxyHarness : IAsyncDisposable
         StatusUri = new Uri(addresses.SingleOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? "http://testserver/");
     }
 
+    private string[] _baseEnv = [];
+
     public SimulatorNode Publisher { get; }
     public SimulatorNode Subscriber { get; }
     public WebApplication App { get; }
@@ -71,7 +73,7 @@ public sealed class ProxyHarness : IAsyncDisposable
         });
 
         var envFile = Path.Combine(directory, "test.env");
-        await File.WriteAllLinesAsync(envFile,
+        string[] baseLines =
         [
             "TEMPLATE_TYPE=cloudconnect",
             "EDGEPROXY_ENVIRONMENT=lab",
@@ -87,8 +89,8 @@ public sealed class ProxyHarness : IAsyncDisposable
             $"NGX_SSL_CRT={RepoPaths.SampleCert("proxy.crt")}",
             $"NGX_SSL_KEY={RepoPaths.SampleCert("proxy.key")}",
             $"NGX_PRXY_SSL_TRUST_CRT={RepoPaths.SampleCert("ca.crt")}",
-            .. options.ExtraEnv,
-        ]);
+        ];
+        await File.WriteAllLinesAsync(envFile, [.. baseLines, .. options.ExtraEnv]);
 
         var sources = new EnvSources([envFile], []);
         var result = ConfigurationLoader.Load(sources, new Dictionary<string, string>());
@@ -105,7 +107,26 @@ public sealed class ProxyHarness : IAsyncDisposable
             ConfigureBuilder = options.UseTestServer ? builder => builder.WebHost.UseTestServer() : null,
         });
         await app.StartAsync();
-        return new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration);
+        return new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration) { _baseEnv = baseLines };
+    }
+
+    /// <summary>Rewrites the env file: the harness defaults, then <paramref name="lines"/>.</summary>
+    public Task RewriteEnvAsync(params string[] lines) => File.WriteAllLinesAsync(EnvFile, [.. _baseEnv, .. lines]);
+
+    /// <summary>A task that completes with the next reload outcome matching <paramref name="match"/>.</summary>
+    public Task<ReloadOutcome> NextReloadAsync(Func<ReloadOutcome, bool> match)
+    {
+        var next = new TaskCompletionSource<ReloadOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Handler(ReloadOutcome outcome)
+        {
+            if (match(outcome) && next.TrySetResult(outcome))
+            {
+                Reloader.Reloaded -= Handler;
+            }
+        }
+
+        Reloader.Reloaded += Handler;
+        return next.Task.WaitAsync(TimeSpan.FromSeconds(15));
     }
 
     /// <summary>Sends a request through the TestServer with the given socket peer (only with <see cref="HarnessOptions.UseTestServer"/>).</summary>

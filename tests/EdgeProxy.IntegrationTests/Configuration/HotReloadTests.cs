@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using CloudConnectSimulator;
+using EdgeProxy.Configuration;
+using EdgeProxy.IntegrationTests.Infrastructure;
+
+namespace EdgeProxy.IntegrationTests.Configuration;
+
+public sealed class HotReloadTests
+{
+    [Fact]
+    public async Task AllowListRewrittenUnderLoad_AppliesWithinASecond_AndBrokenFileChangesNothing()
+    {
+        // The steady loop runs flat out, so it is exempt from the rate limit.
+        const string Exempt = "NGX_RATELIMIT_DISABLE_IPS=127.0.0.2";
+        await using var lab = await ProxyHarness.StartAsync(o => o.ExtraEnv.AddRange([Exempt, "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2"]));
+        using var steady = EdgeClient.Create(lab.PublicUri, "127.0.0.2");
+        using var newcomer = EdgeClient.Create(lab.PublicUri, "127.0.0.6");
+        var unexpected = new ConcurrentQueue<string>();
+        var sent = 0;
+        using var stop = new CancellationTokenSource();
+        var loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await steady.GetAsync("/drapi/v1/ping");
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        unexpected.Enqueue($"status {(int)response.StatusCode}");
+                    }
+                }
+                catch (HttpRequestException ex)
+                {
+                    unexpected.Enqueue(ex.Message);
+                }
+
+                Interlocked.Increment(ref sent);
+            }
+        });
+
+        using (var before = await newcomer.GetAsync("/drapi/v1/ping"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, before.StatusCode);
+        }
+
+        // Add 127.0.0.6: admitted within a second of the write.
+        var added = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
+        var clock = Stopwatch.StartNew();
+        await lab.RewriteEnvAsync(Exempt, "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2|127.0.0.6");
+        Assert.True(await Eventually.StatusAsync(newcomer, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(1)), $"not admitted after {clock.Elapsed}");
+        Assert.Contains(EnvKeys.ClientIps, (await added).ChangedKeys);
+
+        // Remove it again.
+        await lab.RewriteEnvAsync(Exempt, "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2");
+        Assert.True(await Eventually.StatusAsync(newcomer, "/drapi/v1/ping", HttpStatusCode.Forbidden, TimeSpan.FromSeconds(1)));
+        var version = lab.State.Current.Version;
+
+        // A broken file: rejected whole, logged with its line, nothing changes.
+        var rejected = lab.NextReloadAsync(o => o.Status == ReloadStatus.Rejected);
+        await lab.RewriteEnvAsync(Exempt, "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2|127.0.0.6", "NGX_CLIENT_MAX_BODY_SIZE=15 MB");
+        var outcome = await rejected;
+        var brokenLine = File.ReadAllLines(lab.EnvFile).Length;
+        var error = Assert.Single(outcome.Errors);
+        Assert.Equal($"{lab.EnvFile}:{brokenLine}: NGX_CLIENT_MAX_BODY_SIZE: '15 MB' is not a size (e.g. 1048576, 512k, 15m, 1g)", error.ToString());
+        Assert.Contains(lab.Logs.WithEventId(1102), e => InMemorySink.Property(e, "Error") == error.ToString());
+        Assert.Equal(version, lab.State.Current.Version);
+        using (var still = await newcomer.GetAsync("/drapi/v1/ping"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, still.StatusCode);
+        }
+
+        await stop.CancelAsync();
+        await loop;
+        Assert.True(sent > 10, $"only {sent} requests in the loop");
+        Assert.Empty(unexpected);
+    }
+
+    [Fact]
+    public async Task RestartOnlyChange_IsLoggedAsRestartRequired_AndHotChangesStillApply()
+    {
+        await using var lab = await ProxyHarness.StartAsync();
+        var port = lab.State.Current.Settings.Port;
+
+        var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
+        await lab.RewriteEnvAsync("NGX_PRXY_CLOUDCONNECT_PORT=1443", "NGX_CLOUDCONNECT_LIMIT_REQ_STATUS=503");
+        var outcome = await applied;
+
+        Assert.Equal([EnvKeys.Port], outcome.RestartRequired);
+        Assert.Equal(port, lab.State.Current.Settings.Port);
+        Assert.Equal(503, lab.State.Current.Settings.LimitReqStatus);
+        Assert.Contains(lab.Logs.WithEventId(1103), e => InMemorySink.Property(e, "Keys") == EnvKeys.Port);
+        using var client = lab.CreateClient();
+        using var response = await client.GetAsync("/drapi/v1/ping");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ServerCertificateFileReplaced_NewConnectionsGetTheNewCertificate()
+    {
+        await using var lab = await ProxyHarness.StartAsync(o =>
+        {
+            var directory = Directory.CreateTempSubdirectory("edgeproxy-cert-").FullName;
+            var (cert, key, _) = SampleCa.Issue(directory, "server", "first.lab.local");
+            o.ExtraEnv.AddRange([$"NGX_SSL_CRT={cert}", $"NGX_SSL_KEY={key}"]);
+        });
+        var certPath = lab.State.Current.Settings.ServerCertificatePath;
+        var before = await ServerCertificateSerialAsync(lab);
+
+        var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
+        var (_, _, replacement) = SampleCa.Issue(Path.GetDirectoryName(certPath)!, "server", "second.lab.local");
+        await applied;
+
+        var after = await ServerCertificateSerialAsync(lab);
+        Assert.NotEqual(before, after);
+        Assert.Equal(replacement.SerialNumber, after);
+    }
+
+    [Fact]
+    public async Task UpstreamClientCertificateRotated_NewNodeConnectionsPresentTheNewCertificate()
+    {
+        await using var lab = await ProxyHarness.StartAsync(o =>
+        {
+            var directory = Directory.CreateTempSubdirectory("edgeproxy-client-").FullName;
+            var (cert, key, _) = SampleCa.Issue(directory, "client", "client-one.lab.local");
+            o.ExtraEnv.AddRange([$"EDGEPROXY_UPSTREAM_CLIENT_CRT={cert}", $"EDGEPROXY_UPSTREAM_CLIENT_KEY={key}"]);
+        });
+        using var client = lab.CreateClient();
+        using (var first = await client.GetAsync("/drapi/v1/ping"))
+        {
+            Assert.Contains("client-one.lab.local", lab.Publisher.Requests[^1].ClientCertificateSubject, StringComparison.Ordinal);
+        }
+
+        var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
+        SampleCa.Issue(Path.GetDirectoryName(lab.State.Current.Settings.UpstreamClientCertificatePath)!, "client", "client-two.lab.local");
+        await applied;
+        // Pooled connections keep the certificate they were opened with; drop them as a node restart would.
+        lab.Publisher.Mode = NodeMode.Dead;
+        lab.Publisher.Mode = NodeMode.Active;
+
+        Assert.True(await Eventually.StatusAsync(client, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(5)));
+        Assert.Contains("client-two.lab.local", lab.Publisher.Requests[^1].ClientCertificateSubject, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ServerCertificateSerialAsync(ProxyHarness lab)
+    {
+        await using var tls = await RawHttps.ConnectAsync(lab.PublicUri, "127.0.0.1");
+        return tls.RemoteCertificate!.GetSerialNumberString();
+    }
+}
