@@ -15,6 +15,9 @@ internal static partial class ConfigurationLog
     [LoggerMessage(1104, LogLevel.Warning, "Configuration reload ({Trigger}): {Message}")]
     public static partial void ReloadNotice(ILogger logger, string trigger, string message);
 
+    [LoggerMessage(1106, LogLevel.Information, "Configuration reload ({Trigger}): files unchanged, version {Version} stays active")]
+    public static partial void Unchanged(ILogger logger, string trigger, string version);
+
     [LoggerMessage(1105, LogLevel.Error, "Watching configuration files failed; reload on SIGHUP still works")]
     public static partial void WatchFailed(ILogger logger, Exception exception);
 }

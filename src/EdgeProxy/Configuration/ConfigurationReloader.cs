@@ -13,6 +13,8 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
     /// <summary>File events arrive in bursts (editors write, rename, chmod); one reload per burst.</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
 
+    private const string SignalTrigger = "SIGHUP";
+
     private readonly ProxyState _state;
     private readonly EnvSources _sources;
     private readonly Func<IReadOnlyDictionary<string, string>> _processEnvironment;
@@ -43,7 +45,7 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
             _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
-                _ = ReloadAsync("SIGHUP");
+                _ = ReloadAsync(SignalTrigger);
             });
         }
 
@@ -102,6 +104,12 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
 
         if (loaded.Version == running.Version)
         {
+            if (trigger == SignalTrigger)
+            {
+                // An operator who sent SIGHUP wants to see that it was heard.
+                ConfigurationLog.Unchanged(_logger, trigger, running.Version);
+            }
+
             return new ReloadOutcome(ReloadStatus.Unchanged, running.Version, [], [], []);
         }
 

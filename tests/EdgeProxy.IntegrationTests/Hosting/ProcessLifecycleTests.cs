@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using CloudConnectSimulator;
+using EdgeProxy.IntegrationTests.Infrastructure;
+
+namespace EdgeProxy.IntegrationTests.Hosting;
+
+/// <summary>The real EdgeProxy process and its signals: SIGTERM drains in-flight requests, SIGHUP reloads.</summary>
+public sealed class ProcessLifecycleTests : IAsyncLifetime
+{
+    private readonly ConcurrentQueue<string> _output = new();
+    private SimulatorNode _publisher = null!;
+    private SimulatorNode _subscriber = null!;
+    private Process _proxy = null!;
+    private string _directory = null!;
+    private int _port;
+
+    public async Task InitializeAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("edgeproxy-process-").FullName;
+        _publisher = await StartNodeAsync("publisher", "127.0.0.11", NodeMode.Active);
+        _subscriber = await StartNodeAsync("subscriber", "127.0.0.12", NodeMode.Standby);
+        _port = FreePort();
+        var env = Path.Combine(_directory, "process.env");
+        await File.WriteAllLinesAsync(env,
+        [
+            "EDGEPROXY_ENVIRONMENT=lab",
+            "EDGEPROXY_LOG_FORMAT=text",
+            "NGX_PRXY_CLOUDCONNECT_HOSTNAME=edgeproxy.lab.local",
+            "PROXY_BINDING_IP=127.0.0.1",
+            $"NGX_PRXY_CLOUDCONNECT_PORT={_port}",
+            $"NGX_PRXY_STATUS_PORT={FreePort()}",
+            $"NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11:{_publisher.HttpsPort}",
+            $"NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12:{_subscriber.HttpsPort}",
+            "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.1",
+            $"NGX_SSL_CRT={RepoPaths.SampleCert("proxy.crt")}",
+            $"NGX_SSL_KEY={RepoPaths.SampleCert("proxy.key")}",
+            $"NGX_PRXY_SSL_TRUST_CRT={RepoPaths.SampleCert("ca.crt")}",
+        ]);
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EdgeProxy.dll"));
+        start.ArgumentList.Add("--env");
+        start.ArgumentList.Add(env);
+        _proxy = Process.Start(start)!;
+        _proxy.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _proxy.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _proxy.BeginOutputReadLine();
+        _proxy.BeginErrorReadLine();
+        var listening = await Eventually.TrueAsync(() => _output.Any(l => l.Contains("Application started", StringComparison.Ordinal)) || _proxy.HasExited, TimeSpan.FromSeconds(30));
+        Assert.True(listening && !_proxy.HasExited, string.Join('\n', _output));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (!_proxy.HasExited)
+        {
+            _proxy.Kill(entireProcessTree: true);
+            await _proxy.WaitForExitAsync();
+        }
+
+        _proxy.Dispose();
+        await _publisher.DisposeAsync();
+        await _subscriber.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Sigterm_WithRequestsInFlight_CompletesThemAndExitsZero()
+    {
+        _publisher.Delay = TimeSpan.FromSeconds(2);
+        using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
+        var inFlight = Enumerable.Range(0, 3).Select(i => client.GetAsync($"/drapi/v1/ping?n={i}")).ToList();
+        Assert.True(await Eventually.TrueAsync(() => _publisher.Requests.Count == 3, TimeSpan.FromSeconds(10)));
+
+        Signal("TERM");
+
+        foreach (var request in inFlight)
+        {
+            using var response = await request;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _proxy.WaitForExitAsync(exit.Token);
+        Assert.Equal(0, _proxy.ExitCode);
+    }
+
+    [Fact]
+    public async Task Sighup_RereadsTheConfiguration_AndKeepsServing()
+    {
+        Signal("HUP");
+
+        Assert.True(await Eventually.TrueAsync(() => _output.Any(l => l.Contains("Configuration reload (SIGHUP): files unchanged", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)),
+            string.Join('\n', _output));
+        Assert.False(_proxy.HasExited);
+        using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
+        using var response = await client.GetAsync("/drapi/v1/ping");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _proxy.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static Task<SimulatorNode> StartNodeAsync(string name, string address, NodeMode mode) => SimulatorNode.StartAsync(new SimulatorOptions
+    {
+        Name = name,
+        Address = IPAddress.Parse(address),
+        CertificatePath = RepoPaths.SampleCert(name + ".crt"),
+        KeyPath = RepoPaths.SampleCert(name + ".key"),
+        ClientCaPath = RepoPaths.SampleCert("ca.crt"),
+        InitialMode = mode,
+    });
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
