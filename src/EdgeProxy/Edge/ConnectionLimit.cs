@@ -9,14 +9,9 @@ namespace EdgeProxy.Edge;
 /// address, refused before the TLS handshake so a flood costs no crypto. Trusted load balancers and
 /// NGX_RATELIMIT_DISABLE_IPS are exempt (a balancer carries many clients; they are rate-limited per client).
 /// </summary>
-public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter, ILoggerFactory loggerFactory)
+public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter, Operations.EdgeMetrics metrics, ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger(Admission.AdmissionLog.Category);
-
-    /// <summary>Refused connections since start (metrics).</summary>
-    public long Refused => Interlocked.Read(ref _refused);
-
-    private long _refused;
 
     public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
     {
@@ -37,7 +32,7 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
         var limit = configuration.Settings.Http1ConnectionLimit;
         if (!counter.TryAcquire(peer, limit, out var open))
         {
-            Interlocked.Increment(ref _refused);
+            metrics.Refusals.WithLabels("ConnectionLimit").Inc();
             EdgeLog.ConnectionRefused(_logger, peer.ToString(), open, limit);
             connection.Abort(new ConnectionAbortedException("connection limit per client address reached"));
             return;

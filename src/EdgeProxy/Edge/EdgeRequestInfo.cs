@@ -25,6 +25,21 @@ public sealed class EdgeRequestInfo
     /// <summary>Why admission refused the request; None when admitted.</summary>
     public Admission.RefusalReason Refusal { get; set; }
 
+    /// <summary>The node the request was forwarded to (YARP destination id), if any.</summary>
+    public string? Node { get; set; }
+
+    /// <summary>The node's response status, when one arrived.</summary>
+    public int? UpstreamStatus { get; set; }
+
+    /// <summary>Timestamp (Stopwatch ticks) when forwarding started.</summary>
+    public long UpstreamStarted { get; set; }
+
+    /// <summary>From forwarding start to the node's response headers (includes a new connection's set-up).</summary>
+    public TimeSpan? UpstreamHeaderTime { get; set; }
+
+    /// <summary>TCP and TLS set-up time when this request opened a new node connection; zero on a pooled one.</summary>
+    public TimeSpan? UpstreamConnectTime { get; set; }
+
     public static EdgeRequestInfo Get(HttpContext context) =>
         context.Features.Get<EdgeRequestInfo>() ?? throw new InvalidOperationException("the edge middleware did not run");
 }

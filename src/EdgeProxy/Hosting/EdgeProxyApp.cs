@@ -41,6 +41,7 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
         builder.Services.AddSingleton<ForwardedHeadersTransform>();
         builder.Services.AddSingleton<ConnectionCounter>();
+        builder.Services.AddSingleton<EdgeMetrics>();
         builder.Services.AddSingleton<ConnectionLimit>();
         builder.Services.AddSingleton(sp => new ConfigurationReloader(state, options.Sources, options.ProcessEnvironment, options.TimeProvider,
             sp.GetRequiredService<ILogger<ConfigurationReloader>>()));
@@ -59,7 +60,7 @@ public static class EdgeProxyApp
                 context.CopyRequestHeaders = true;
                 context.UseDefaultForwarders = false;
                 context.RequestTransforms.Add(context.Services.GetRequiredService<ForwardedHeadersTransform>());
-                context.AddResponseTransform(EchoTrackingId);
+                context.AddResponseTransform(ObserveResponse);
             });
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings, state, kestrel.ApplicationServices.GetRequiredService<ConnectionLimit>()));
@@ -67,9 +68,11 @@ public static class EdgeProxyApp
 
         var app = builder.Build();
         LogStartup(app, configuration, notices);
+        ObserveReloads(app);
 
         // The status listener answers only its own endpoints and never reaches the proxy.
         app.MapWhen(ListenerKind.IsInternal, internalApp => internalApp.Run(InternalEndpoints.HandleAsync));
+        app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<EdgeRequestMiddleware>();
         app.UseMiddleware<AdmissionMiddleware>();
         app.UseMiddleware<PathPolicyMiddleware>();
@@ -132,13 +135,32 @@ public static class EdgeProxyApp
         });
     }
 
-    private static ValueTask EchoTrackingId(ResponseTransformContext context)
+    private static ValueTask ObserveResponse(ResponseTransformContext context)
     {
-        // Set after YARP copied the node's headers, so the client sees exactly one tracking id.
         var info = EdgeRequestInfo.Get(context.HttpContext);
+        if (context.ProxyResponse is { } response)
+        {
+            info.UpstreamStatus = (int)response.StatusCode;
+            info.UpstreamHeaderTime = System.Diagnostics.Stopwatch.GetElapsedTime(info.UpstreamStarted);
+            info.UpstreamConnectTime = response.RequestMessage?.Options.TryGetValue(NodeTlsConnector.ConnectTimeKey, out var connect) == true ? connect : TimeSpan.Zero;
+        }
+
+        // Set after YARP copied the node's headers, so the client sees exactly one tracking id.
         var header = context.HttpContext.RequestServices.GetRequiredService<ProxyState>().Current.Settings.TrackingHeader;
         context.HttpContext.Response.Headers[header] = info.TrackingId;
         return ValueTask.CompletedTask;
+    }
+
+    private static void ObserveReloads(WebApplication app)
+    {
+        var metrics = app.Services.GetRequiredService<EdgeMetrics>();
+        var state = app.Services.GetRequiredService<ProxyState>();
+        metrics.SetConfigVersion(state.Current.Version);
+        app.Services.GetRequiredService<ConfigurationReloader>().Reloaded += outcome =>
+        {
+            metrics.Reloads.WithLabels(outcome.Status.ToString().ToLowerInvariant()).Inc();
+            metrics.SetConfigVersion(state.Current.Version);
+        };
     }
 
     private static void LogStartup(WebApplication app, LoadedConfiguration configuration, IReadOnlyList<ConfigNotice> notices)

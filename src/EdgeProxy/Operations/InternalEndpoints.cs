@@ -16,6 +16,9 @@ public static class InternalEndpoints
             case "/healthz":
                 context.Response.ContentType = "text/plain";
                 return context.Response.WriteAsync("ok\n");
+            case "/metrics":
+                context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                return context.RequestServices.GetRequiredService<EdgeMetrics>().Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
             default:
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 context.Response.ContentType = "text/plain";

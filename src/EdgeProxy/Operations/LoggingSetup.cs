@@ -31,6 +31,9 @@ public static class LoggingSetup
             // YARP registers data protection for session affinity, which EdgeProxy does not use.
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            // The access and blocking logs are not governed by the error-log level (as in nginx).
+            .MinimumLevel.Override(AccessLog.Category, LogEventLevel.Information)
+            .MinimumLevel.Override(Admission.AdmissionLog.Category, LogEventLevel.Information)
             .Enrich.FromLogContext();
 
         configuration = settings.LogFormat == LogFormat.Json

@@ -29,6 +29,8 @@ public sealed class ForwardedHeadersTransform(ProxyState state) : RequestTransfo
 
         var http = context.HttpContext;
         var info = EdgeRequestInfo.Get(http);
+        info.Node = http.Features.Get<Yarp.ReverseProxy.Model.IReverseProxyFeature>()?.ProxiedDestination?.DestinationId;
+        info.UpstreamStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var client = info.Client.ToString();
         var local = http.Connection.LocalIpAddress is { } address
             ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()

@@ -24,6 +24,7 @@ public static class ForwarderErrorResponder
 
         var (status, reason, expected) = Describe(failure);
         var node = context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.DestinationId ?? "node";
+        context.RequestServices.GetRequiredService<Operations.EdgeMetrics>().UpstreamFailures.WithLabels(node, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwarderErrorResponder));
         UpstreamLog.ForwardingFailed(logger, node, failure.Error.ToString(), reason, status, context.Features.Get<EdgeRequestInfo>()?.TrackingId,
             expected ? null : failure.Exception);

@@ -18,11 +18,15 @@ namespace EdgeProxy.Upstreams;
 /// </summary>
 public sealed class NodeTlsConnector(ProxyState state, ILogger<NodeTlsConnector> logger)
 {
+    /// <summary>Set on the request that opened a connection: how long TCP and TLS took (for the access log).</summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeKey = new("edgeproxy.connect-time");
+
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var endpoint = context.DnsEndPoint;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -38,6 +42,7 @@ public sealed class NodeTlsConnector(ProxyState state, ILogger<NodeTlsConnector>
         try
         {
             await ssl.AuthenticateAsClientAsync(CreateOptions(state.Current, endpoint, context.InitialRequestMessage.Version), cancellationToken);
+            context.InitialRequestMessage.Options.Set(ConnectTimeKey, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             return ssl;
         }
         catch

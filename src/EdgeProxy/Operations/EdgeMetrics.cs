@@ -1,0 +1,65 @@
+using Prometheus;
+
+namespace EdgeProxy.Operations;
+
+/// <summary>
+/// EdgeProxy's Prometheus metrics, in a registry of its own (one per running proxy, so tests that run
+/// several proxies in one process do not mix them), plus Kestrel's, ASP.NET Core's and HttpClient's
+/// own .NET meters, exported through prometheus-net's meter adapter.
+/// </summary>
+public sealed class EdgeMetrics : IDisposable
+{
+    private static readonly string[] ForeignMeters =
+    [
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.RateLimiting",
+        "System.Net.Http",
+    ];
+
+    private readonly IDisposable _meterAdapter;
+
+    public EdgeMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        Requests = factory.CreateCounter("edgeproxy_requests_total", "Requests answered, by route and status.", ["route", "status"]);
+        UpstreamDuration = factory.CreateHistogram("edgeproxy_upstream_duration_seconds", "Time from sending to a node until its response headers, by route and node.",
+            ["route", "node"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+        Refusals = factory.CreateCounter("edgeproxy_refusals_total", "Requests or connections refused at the edge, by reason.", ["reason"]);
+        UpstreamFailures = factory.CreateCounter("edgeproxy_upstream_failures_total", "Forwarding failures answered by EdgeProxy (502/503/504), by node and status.", ["node", "status"]);
+        Reloads = factory.CreateCounter("edgeproxy_config_reloads_total", "Configuration reload attempts, by result.", ["result"]);
+        ConfigInfo = factory.CreateGauge("edgeproxy_config_info", "The active configuration version (value 1).", ["version"]);
+        _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = Registry,
+            InstrumentFilterPredicate = instrument => ForeignMeters.Contains(instrument.Meter.Name),
+        });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Counter Requests { get; }
+
+    public Histogram UpstreamDuration { get; }
+
+    public Counter Refusals { get; }
+
+    public Counter UpstreamFailures { get; }
+
+    public Counter Reloads { get; }
+
+    public Gauge ConfigInfo { get; }
+
+    public void SetConfigVersion(string version)
+    {
+        foreach (var labels in ConfigInfo.GetAllLabelValues().ToList())
+        {
+            ConfigInfo.RemoveLabelled(labels);
+        }
+
+        ConfigInfo.WithLabels(version).Set(1);
+    }
+
+    public void Dispose() => _meterAdapter.Dispose();
+}
