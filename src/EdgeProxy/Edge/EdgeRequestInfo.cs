@@ -20,7 +20,7 @@ public sealed class EdgeRequestInfo
 
     public string TrackingId { get; }
 
-    public EdgeRoute Route { get; set; } = EdgeRoute.NotFound;
+    public EdgeRoute Route { get; init; } = EdgeRoute.NotFound;
 
     /// <summary>Why admission refused the request; None when admitted.</summary>
     public Admission.RefusalReason Refusal { get; set; }

@@ -26,7 +26,8 @@ public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state
         var trackingId = incoming.Count == 1 && IsAcceptable(incoming[0]) ? incoming[0]! : Guid.NewGuid().ToString("D");
         context.Request.Headers[header] = trackingId;
         context.Response.Headers[header] = trackingId;
-        context.Features.Set(new EdgeRequestInfo(peer, trackingId));
+        var info = new EdgeRequestInfo(peer, trackingId) { Route = state.Current.Paths.Classify(context.Request.Path.Value ?? "") };
+        context.Features.Set(info);
 
         // NGX_CLIENT_MAX_BODY_SIZE per request, so a reload applies. A declared oversize body is refused
         // before any node is contacted; a chunked one is cut off by Kestrel when it passes the limit.

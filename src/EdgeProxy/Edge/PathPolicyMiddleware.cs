@@ -1,15 +1,12 @@
-using EdgeProxy.Configuration;
-
 namespace EdgeProxy.Edge;
 
 /// <summary>Answers bad, blocked and unrouted paths itself, so they never reach a node.</summary>
-public sealed class PathPolicyMiddleware(RequestDelegate next, ProxyState state)
+public sealed class PathPolicyMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var info = EdgeRequestInfo.Get(context);
-        info.Route = state.Current.Paths.Classify(context.Request.Path.Value ?? "");
-        return info.Route switch
+        // Classified by EdgeRequestMiddleware, so refusals before this point are logged with their route.
+        return EdgeRequestInfo.Get(context).Route switch
         {
             EdgeRoute.Dr or EdgeRoute.DataConn => next(context),
             EdgeRoute.BadPath => EdgeResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "bad_path", "the request path is not accepted"),

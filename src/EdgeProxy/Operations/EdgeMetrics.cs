@@ -33,6 +33,7 @@ public sealed class EdgeMetrics : IDisposable
         _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
+            MetricFactory = factory,
             InstrumentFilterPredicate = instrument => ForeignMeters.Contains(instrument.Meter.Name),
         });
     }

@@ -1,0 +1,62 @@
+using System.Net;
+using EdgeProxy.IntegrationTests.Infrastructure;
+
+namespace EdgeProxy.IntegrationTests.Operations;
+
+public sealed class MetricsTests : IAsyncLifetime
+{
+    private ProxyHarness _lab = null!;
+
+    public async Task InitializeAsync() => _lab = await ProxyHarness.StartAsync(o => o.ExtraEnv.Add("NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2"));
+
+    public async Task DisposeAsync() => await _lab.DisposeAsync();
+
+    [Fact]
+    public async Task Metrics_ParseAsPrometheusText_AndCountersMoveWithTraffic()
+    {
+        using var status = new HttpClient { BaseAddress = _lab.StatusUri };
+        var before = PrometheusText.Parse(await status.GetStringAsync("/metrics"));
+        using var allowed = EdgeClient.Create(_lab.PublicUri, "127.0.0.2");
+        using var refused = EdgeClient.Create(_lab.PublicUri, "127.0.0.3");
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var ok = await allowed.GetAsync("/drapi/v1/ping");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using (var forbidden = await refused.GetAsync("/drapi/v1/ping"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        using var response = await status.GetAsync("/metrics");
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var after = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(3, Delta("edgeproxy_requests_total", ("route", "dr"), ("status", "200")));
+        Assert.Equal(1, Delta("edgeproxy_requests_total", ("route", "dr"), ("status", "403")));
+        Assert.Equal(1, Delta("edgeproxy_refusals_total", ("reason", "ClientNotAllowed")));
+        Assert.Equal(3, Delta("edgeproxy_upstream_duration_seconds_count", ("route", "dr"), ("node", "publisher")));
+        Assert.Equal(1, PrometheusText.Value(after, "edgeproxy_config_info", ("version", _lab.State.Current.Version)));
+        Assert.Contains(after, s => s.Name.StartsWith("microsoft_aspnetcore_server_kestrel_kestrel_active_connections", StringComparison.Ordinal));
+
+        double Delta(string name, params (string, string)[] labels) => PrometheusText.Value(after, name, labels) - PrometheusText.Value(before, name, labels);
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/reverseproxy_status")]
+    [InlineData("/readyz")]
+    [InlineData("/healthz")]
+    [InlineData("/")]
+    public async Task PublicPort_DoesNotServeOperatorEndpoints(string path)
+    {
+        using var client = EdgeClient.Create(_lab.PublicUri, "127.0.0.2");
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("edgeproxy_", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
