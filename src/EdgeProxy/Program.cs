@@ -16,6 +16,11 @@ try
 
     var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
         .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+    if (commandLine.Command == Command.Health)
+    {
+        return await HealthCommand.RunAsync(commandLine.Sources, environment, Console.Out);
+    }
+
     var result = ConfigurationLoader.Load(commandLine.Sources, environment);
     if (commandLine.Command == Command.Check)
     {
