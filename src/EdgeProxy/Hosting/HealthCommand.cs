@@ -22,7 +22,7 @@ public static class HealthCommand
         }
 
         var limit = timeout ?? DefaultTimeout;
-        // No proxy: HTTP_PROXY in a container's environment must not send the probe elsewhere.
+        // No proxy: HTTP_PROXY in a container's environment must not send a probe of a non-loopback status address elsewhere.
         using var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = limit };
         using var client = new HttpClient(handler) { Timeout = limit };
         try
