@@ -66,7 +66,9 @@ say() { echo "container-test: $*"; }
 elapsed() { echo "$((SECONDS - $1)) s"; }
 
 cleanup() {
-  podman rm -f -t 0 "$subscriber" "$publisher" "$proxy" >/dev/null 2>&1
+  # The simulators share the proxy container's network namespace: podman removes them first or not at all.
+  podman rm -f -t 0 "$subscriber" "$publisher" >/dev/null 2>&1
+  podman rm -f -t 0 "$proxy" >/dev/null 2>&1
   podman image unmount "$image" >/dev/null 2>&1
   rm -rf "$work"
 }
