@@ -14,6 +14,11 @@ try
         return commandLine.Error is null ? 0 : 2;
     }
 
+    if (commandLine.Command == Command.Health)
+    {
+        return await HealthCommand.RunAsync(commandLine.Sources, ReadEnvironment(), Console.Out);
+    }
+
     var result = ConfigurationLoader.Load(commandLine.Sources, ReadEnvironment());
     if (commandLine.Command == Command.Check)
     {

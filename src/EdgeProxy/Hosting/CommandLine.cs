@@ -5,20 +5,23 @@ public enum Command
 {
     Serve,
     Check,
+    Health,
     Help,
 }
 
 /// <summary>
-/// Parses <c>EdgeProxy [serve|check] [--env FILE]... [--env-dir DIR]...</c>. Hand-written: two options
+/// Parses <c>EdgeProxy [serve|check|health] [--env FILE]... [--env-dir DIR]...</c>. Hand-written: two options
 /// and a verb do not justify System.CommandLine, and the contract must stay exactly this.
 /// </summary>
 public sealed record CommandLine(Command Command, Configuration.EnvSources Sources, string? Error)
 {
     public const string Usage = """
-        Usage: EdgeProxy [serve|check] [--env FILE]... [--env-dir DIR]...
+        Usage: EdgeProxy [serve|check|health] [--env FILE]... [--env-dir DIR]...
 
           serve          run the proxy (the default)
           check          validate the configuration, print it (secrets masked), exit 0 if valid, 1 if not
+          health         ask the running proxy's status listener (PROXY_BINDING_INTERNAL_IP:NGX_PRXY_STATUS_PORT)
+                         for /healthz within 3 s, exit 0 if it answers 200, 1 if not (for container health checks)
           --env FILE     read an env file; repeatable, later files win
           --env-dir DIR  read every *.env in DIR in name order (after --env files); repeatable
           --help         show this help
@@ -41,6 +44,9 @@ public sealed record CommandLine(Command Command, Configuration.EnvSources Sourc
                     break;
                 case "check" when i == 0:
                     command = Command.Check;
+                    break;
+                case "health" when i == 0:
+                    command = Command.Health;
                     break;
                 case "--help" or "-h" or "help":
                     return new CommandLine(Command.Help, Configuration.EnvSources.None, null);

@@ -4,6 +4,7 @@ using EdgeProxy.Configuration;
 using EdgeProxy.Edge;
 using EdgeProxy.Operations;
 using EdgeProxy.Upstreams;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Serilog;
@@ -53,6 +54,8 @@ public static class EdgeProxyApp
             limits.OnRejected = RateLimitRejection.OnRejectedAsync;
         });
         state.Changed += active => levelSwitch.MinimumLevel = active.Settings.LogLevel;
+        // Nothing here uses data protection (YARP registers it for session affinity); keep its key ring off the disk.
+        builder.Services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new InMemoryXmlRepository());
         builder.Services.AddReverseProxy()
             .LoadFromMemory(YarpConfigBuilder.Routes(settings), YarpConfigBuilder.Clusters(settings))
             .AddTransforms(context =>
