@@ -101,10 +101,10 @@ public sealed class HotReloadTests
     [Fact]
     public async Task ServerCertificateFileReplaced_NewConnectionsGetTheNewCertificate()
     {
+        using var directory = new TempFolder("edgeproxy-cert-");
         await using var lab = await ProxyHarness.StartAsync(o =>
         {
-            var directory = Directory.CreateTempSubdirectory("edgeproxy-cert-").FullName;
-            var (cert, key, _) = SampleCa.Issue(directory, "server", "first.lab.local");
+            var (cert, key, _) = SampleCa.Issue(directory.Path, "server", "first.lab.local");
             o.ExtraEnv.AddRange([$"NGX_SSL_CRT={cert}", $"NGX_SSL_KEY={key}"]);
         });
         var certPath = lab.State.Current.Settings.ServerCertificatePath;
@@ -122,10 +122,10 @@ public sealed class HotReloadTests
     [Fact]
     public async Task UpstreamClientCertificateRotated_NewNodeConnectionsPresentTheNewCertificate()
     {
+        using var directory = new TempFolder("edgeproxy-client-");
         await using var lab = await ProxyHarness.StartAsync(o =>
         {
-            var directory = Directory.CreateTempSubdirectory("edgeproxy-client-").FullName;
-            var (cert, key, _) = SampleCa.Issue(directory, "client", "client-one.lab.local");
+            var (cert, key, _) = SampleCa.Issue(directory.Path, "client", "client-one.lab.local");
             o.ExtraEnv.AddRange([$"EDGEPROXY_UPSTREAM_CLIENT_CRT={cert}", $"EDGEPROXY_UPSTREAM_CLIENT_KEY={key}"]);
         });
         using var client = lab.CreateClient();

@@ -149,10 +149,16 @@ public sealed class ProxyHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync();
-        await App.DisposeAsync();
-        await Publisher.DisposeAsync();
-        await Subscriber.DisposeAsync();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        try
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+            await Publisher.DisposeAsync();
+            await Subscriber.DisposeAsync();
+        }
+        finally
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
     }
 }
