@@ -32,6 +32,7 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton<NodeTlsConnector>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
         builder.Services.AddSingleton<ForwardedHeadersTransform>();
+        builder.Services.AddActiveNodeFailover(settings);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(YarpConfigBuilder.Routes(settings), YarpConfigBuilder.Clusters(settings))
             .AddTransforms(context =>
@@ -51,7 +52,14 @@ public static class EdgeProxyApp
         app.MapWhen(ListenerKind.IsInternal, internalApp => internalApp.Run(InternalEndpoints.HandleAsync));
         app.UseMiddleware<EdgeRequestMiddleware>();
         app.UseMiddleware<PathPolicyMiddleware>();
-        app.MapReverseProxy(proxy => proxy.Use(ForwarderErrorResponder.InvokeAsync));
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(ForwarderErrorResponder.InvokeAsync);
+            proxy.UseMiddleware<FailoverMiddleware>();
+            // Inside the failover step, so every attempt reports its transport failure before a retry is chosen.
+            proxy.UsePassiveHealthChecks();
+        });
+        app.Services.GetRequiredService<ClusterAvailabilitySync>().Start();
         return app;
     }
 

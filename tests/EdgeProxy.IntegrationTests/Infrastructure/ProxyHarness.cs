@@ -1,6 +1,7 @@
 using CloudConnectSimulator;
 using EdgeProxy.Configuration;
 using EdgeProxy.Hosting;
+using EdgeProxy.Upstreams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,6 +37,9 @@ public sealed class ProxyHarness : IAsyncDisposable
     public LoadedConfiguration Configuration { get; }
     public Uri PublicUri { get; }
     public Uri StatusUri { get; }
+
+    /// <summary>The proxy's active-node state.</summary>
+    public ActiveNodeTracker Tracker => App.Services.GetRequiredService<ActiveNodeTracker>();
 
     public static async Task<ProxyHarness> StartAsync(Action<HarnessOptions>? configure = null)
     {
@@ -91,8 +95,55 @@ public sealed class ProxyHarness : IAsyncDisposable
         var logs = new InMemorySink();
         var app = EdgeProxyApp.Build(result.Configuration, result.Notices, new EdgeProxyAppOptions { ExtraLogSink = logs });
         await app.StartAsync();
-        return new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration);
+        var harness = new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration);
+        if (options.WaitForFirstProbes)
+        {
+            await harness.WaitForAsync(s => s.Publisher.LastProbe is not null && s.Subscriber.LastProbe is not null, "the first probe round");
+        }
+
+        return harness;
     }
+
+    /// <summary>
+    /// Completes when the tracker's snapshot satisfies <paramref name="condition"/> (checked now and on every change);
+    /// fails after <paramref name="timeout"/> (default 15 s) with the last snapshot in the message.
+    /// </summary>
+    public async Task<ActiveNodeSnapshot> WaitForAsync(Func<ActiveNodeSnapshot, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var reached = new TaskCompletionSource<ActiveNodeSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(ActiveNodeSnapshot snapshot)
+        {
+            if (condition(snapshot))
+            {
+                reached.TrySetResult(snapshot);
+            }
+        }
+
+        var tracker = Tracker;
+        tracker.Changed += OnChanged;
+        try
+        {
+            OnChanged(tracker.Snapshot);
+            return await reached.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+        }
+        catch (TimeoutException)
+        {
+            var last = tracker.Snapshot;
+            throw new TimeoutException($"waited for {what}; active {last.Active?.ToString() ?? "none"}: {last.DescribeNodes()}");
+        }
+        finally
+        {
+            tracker.Changed -= OnChanged;
+        }
+    }
+
+    /// <summary>The requests a node received from clients through the proxy, health probes left out.</summary>
+    public static IReadOnlyList<RecordedRequest> Proxied(SimulatorNode node) =>
+        [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") != NodeProbeRequestFactory.UserAgent)];
+
+    /// <summary>The health probes a node received.</summary>
+    public static IReadOnlyList<RecordedRequest> Probes(SimulatorNode node) =>
+        [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") == NodeProbeRequestFactory.UserAgent)];
 
     public HttpClient CreateClient(string sourceAddress = "127.0.0.1", Version? version = null) =>
         EdgeClient.Create(PublicUri, sourceAddress, version);
