@@ -30,7 +30,7 @@ public sealed class HarnessOptions
     public List<string> ExtraEnv { get; } = [];
 
     /// <summary>Sets the NGX_CLOUDCONNECT_HEALTHCHECK_* keys (milliseconds and counts).</summary>
-    public HarnessOptions HealthCheck(int intervalMs, int timeoutMs = 1000, int rise = 2, int fall = 2)
+    public HarnessOptions HealthCheck(int intervalMs, int timeoutMs = 5000, int rise = 2, int fall = 2)
     {
         ExtraEnv.Add("NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL=" + intervalMs.ToString(CultureInfo.InvariantCulture));
         ExtraEnv.Add("NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=" + timeoutMs.ToString(CultureInfo.InvariantCulture));

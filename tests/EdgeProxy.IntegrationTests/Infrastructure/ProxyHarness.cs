@@ -83,6 +83,9 @@ public sealed class ProxyHarness : IAsyncDisposable
             $"NGX_SSL_CRT={RepoPaths.SampleCert("proxy.crt")}",
             $"NGX_SSL_KEY={RepoPaths.SampleCert("proxy.key")}",
             $"NGX_PRXY_SSL_TRUST_CRT={RepoPaths.SampleCert("ca.crt")}",
+            // A loaded 2-core test machine can take over a second for a loopback TLS handshake; a first probe
+            // timing out would start a test from the wrong state. Tests about timing set their own values.
+            "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=5000",
             .. options.ExtraEnv,
         ]);
 
