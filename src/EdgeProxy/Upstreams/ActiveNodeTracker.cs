@@ -91,6 +91,11 @@ public sealed class ActiveNodeTracker
                 Name(current.Active), Name(active), reason);
             _lastActive = active ?? _lastActive;
         }
+        else if (active is null && (publisher.Health != NodeHealth.Unknown || subscriber.Health != NodeHealth.Unknown))
+        {
+            // Still none active: the reason follows the nodes (e.g. after the first probes), without a change to log.
+            next = next with { ActiveReason = Explain(null, null, next) };
+        }
 
         Volatile.Write(ref _snapshot, next);
         Changed?.Invoke(next);
