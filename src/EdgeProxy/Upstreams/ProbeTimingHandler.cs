@@ -33,13 +33,3 @@ public sealed class ProbeTimingHandler(TimeProvider time) : DelegatingHandler
         }
     }
 }
-
-/// <summary>When a probe was sent and how long it took.</summary>
-public sealed record ProbeTiming(DateTimeOffset StartedAt, TimeSpan Elapsed);
-
-/// <summary>A failed health probe with its timing; the original failure is the inner exception.</summary>
-public sealed class NodeProbeException(ProbeTiming timing, Exception inner)
-    : Exception($"health probe failed after {timing.Elapsed.TotalMilliseconds:0} ms: {inner.Message}", inner)
-{
-    public ProbeTiming Timing { get; } = timing;
-}
