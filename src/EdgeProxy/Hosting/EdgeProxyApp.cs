@@ -56,6 +56,7 @@ public static class EdgeProxyApp
         state.Changed += active => levelSwitch.MinimumLevel = active.Settings.LogLevel;
         // Nothing here uses data protection (YARP registers it for session affinity); keep its key ring off the disk.
         builder.Services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new InMemoryXmlRepository());
+        builder.Services.AddActiveNodeFailover(settings);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(YarpConfigBuilder.Routes(settings), YarpConfigBuilder.Clusters(settings))
             .AddTransforms(context =>
@@ -82,7 +83,14 @@ public static class EdgeProxyApp
         app.UseMiddleware<StreamLimitMiddleware>();
         app.UseRateLimiter();
         app.UseMiddleware<KeepaliveRequestsMiddleware>();
-        app.MapReverseProxy(proxy => proxy.Use(ForwarderErrorResponder.InvokeAsync));
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(ForwarderErrorResponder.InvokeAsync);
+            proxy.UseMiddleware<FailoverMiddleware>();
+            // Inside the failover step, so every attempt reports its transport failure before a retry is chosen.
+            proxy.UsePassiveHealthChecks();
+        });
+        app.Services.GetRequiredService<ClusterAvailabilitySync>().Start();
         return app;
     }
 

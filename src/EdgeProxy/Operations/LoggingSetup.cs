@@ -28,6 +28,8 @@ public static class LoggingSetup
             .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
             // EdgeProxy logs each forwarding failure itself, with the reason (ForwarderErrorResponder).
             .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogEventLevel.Error)
+            // EdgeProxy logs node health and active-node changes itself (2101/2102) instead of one warning per failed probe.
+            .MinimumLevel.Override("Yarp.ReverseProxy.Health", LogEventLevel.Error)
             // YARP registers data protection for session affinity, which EdgeProxy does not use.
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)

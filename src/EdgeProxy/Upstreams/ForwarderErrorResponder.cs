@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Security.Authentication;
 using EdgeProxy.Edge;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -9,7 +7,7 @@ namespace EdgeProxy.Upstreams;
 
 /// <summary>
 /// Turns YARP's bare 502/504 into a JSON body that says why, and logs it once. Runs inside the
-/// proxy pipeline, after forwarding.
+/// proxy pipeline, after forwarding (and after <see cref="FailoverMiddleware"/> had its chance to retry).
 /// </summary>
 public static class ForwarderErrorResponder
 {
@@ -37,37 +35,19 @@ public static class ForwarderErrorResponder
     /// <summary>The status and reason for a failure; Expected is true when the reason says it all and a stack trace would be noise.</summary>
     internal static (int Status, string Reason, bool Expected) Describe(IForwarderErrorFeature failure)
     {
-        var exception = failure.Exception;
-        if (Find<AuthenticationException>(exception) is not null)
-        {
-            return (StatusCodes.Status502BadGateway, "TLS with the node failed (node certificate not trusted, or the node refused the proxy's client certificate)", true);
-        }
-
-        if (Find<SocketException>(exception) is { } socket)
-        {
-            return (StatusCodes.Status502BadGateway, $"cannot connect to the node ({socket.SocketErrorCode})", true);
-        }
-
+        var notReplayed = TransportFailure.NothingSent(failure) ? "" : "; the request may have reached the node and was not replayed";
         return failure.Error switch
         {
-            ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "the node did not answer in time", true),
+            ForwarderError.Request when failure.Exception is not null =>
+                (StatusCodes.Status502BadGateway, TransportFailure.Describe(failure.Exception) + notReplayed, true),
+            ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "the node did not answer in time" + notReplayed, true),
             ForwarderError.RequestCanceled => (StatusCodes.Status502BadGateway, "the request was canceled", true),
             ForwarderError.RequestBodyClient or ForwarderError.RequestBodyCanceled => (StatusCodes.Status400BadRequest, "the client did not send the whole request body", true),
-            ForwarderError.ResponseBodyDestination or ForwarderError.ResponseHeaders => (StatusCodes.Status502BadGateway, "the node closed the connection or sent an invalid response", false),
+            ForwarderError.RequestBodyDestination or ForwarderError.ResponseBodyDestination =>
+                (StatusCodes.Status502BadGateway, "the node closed the connection" + notReplayed, true),
+            ForwarderError.ResponseHeaders => (StatusCodes.Status502BadGateway, "the node sent an invalid response", false),
+            ForwarderError.NoAvailableDestinations => (StatusCodes.Status503ServiceUnavailable, "no node is available", true),
             _ => (StatusCodes.Status502BadGateway, $"forwarding failed ({failure.Error})", false),
         };
-    }
-
-    private static T? Find<T>(Exception? exception) where T : Exception
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
     }
 }

@@ -6,7 +6,10 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace EdgeProxy.Upstreams;
 
-/// <summary>Builds YARP routes and clusters from the settings: DR paths to the DR cluster, DataConn paths to the publisher.</summary>
+/// <summary>
+/// Builds YARP routes and clusters from the settings: DR paths to the DR cluster (both nodes, the active one chosen by
+/// health checks), DataConn paths to the DataConn cluster (the publisher only).
+/// </summary>
 public static class YarpConfigBuilder
 {
     public const string DrCluster = "dr";
@@ -27,12 +30,40 @@ public static class YarpConfigBuilder
         Cluster(DrCluster, new Dictionary<string, DestinationConfig>
         {
             [PublisherDestination] = new() { Address = settings.Publisher.BaseUri.ToString() },
+            [SubscriberDestination] = new() { Address = settings.Subscriber.BaseUri.ToString() },
+        },
+        new HealthCheckConfig
+        {
+            // YARP schedules and times out the probes; RiseFallHealthPolicy counts RISE/FALL.
+            Active = new ActiveHealthCheckConfig
+            {
+                Enabled = true,
+                Interval = settings.HealthCheckInterval,
+                Timeout = settings.HealthCheckTimeout,
+                Policy = RiseFallHealthPolicy.PolicyName,
+                Path = settings.HealthCheckPath,
+            },
+            Passive = Passive(settings),
+            AvailableDestinationsPolicy = ActiveNodeDestinationsPolicy.PolicyName,
         }),
         Cluster(DataConnCluster, new Dictionary<string, DestinationConfig>
         {
             [PublisherDestination] = new() { Address = settings.Publisher.BaseUri.ToString() },
+        },
+        new HealthCheckConfig
+        {
+            // No probes of its own: the DR cluster's probes of the publisher decide whether it is reachable.
+            Passive = Passive(settings),
+            AvailableDestinationsPolicy = PublisherOnlyDestinationsPolicy.PolicyName,
         }),
     ];
+
+    private static PassiveHealthCheckConfig Passive(EdgeProxySettings settings) => new()
+    {
+        Enabled = true,
+        Policy = TransportFailurePolicy.PolicyName,
+        ReactivationPeriod = HealthCheckRules.From(settings).RecoveryTime,
+    };
 
     private static RouteConfig Route(string id, string prefix, string cluster) => new()
     {
@@ -41,10 +72,11 @@ public static class YarpConfigBuilder
         Match = new RouteMatch { Path = prefix.TrimEnd('/') + "/{**rest}", Methods = AllowedMethods },
     };
 
-    private static ClusterConfig Cluster(string id, IReadOnlyDictionary<string, DestinationConfig> destinations) => new()
+    private static ClusterConfig Cluster(string id, IReadOnlyDictionary<string, DestinationConfig> destinations, HealthCheckConfig healthCheck) => new()
     {
         ClusterId = id,
         Destinations = destinations,
+        HealthCheck = healthCheck,
         HttpClient = new HttpClientConfig
         {
             SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,

@@ -62,11 +62,11 @@ public sealed class AdmissionInjectedPeerTests : IAsyncLifetime
     {
         if (client is null)
         {
-            Assert.Empty(_lab.Publisher.Requests);
+            Assert.Empty(ProxyHarness.Proxied(_lab.Publisher));
             return;
         }
 
-        var request = Assert.Single(_lab.Publisher.Requests);
+        var request = Assert.Single(ProxyHarness.Proxied(_lab.Publisher));
         Assert.Equal(client, request.Headers["X-Real-IP"]);
         Assert.Equal(client, request.Headers["X-Client-IP"]);
         Assert.StartsWith(client + ", ", request.Headers["X-Forwarded-For"], StringComparison.Ordinal);

@@ -67,7 +67,7 @@ public sealed class AdmissionSocketTests : IAsyncLifetime
         var status = await RawHttps.SendAsync(_lab.PublicUri, source, path, headers.Select(h => (h[..h.IndexOf(':', StringComparison.Ordinal)], h[(h.IndexOf(':', StringComparison.Ordinal) + 2)..])));
 
         Assert.Equal((int)expected, status);
-        var seen = _lab.Publisher.Requests.Where(r => r.QueryString.Contains(Uri.EscapeDataString(name), StringComparison.Ordinal)).ToList();
+        var seen = ProxyHarness.Proxied(_lab.Publisher).Where(r => r.QueryString.Contains(Uri.EscapeDataString(name), StringComparison.Ordinal)).ToList();
         if (nodeSeesClient is null)
         {
             Assert.Empty(seen);
@@ -104,7 +104,7 @@ public sealed class AdmissionSocketTests : IAsyncLifetime
         using var response = await client.GetAsync("/drapi/v1/ping");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("::1", Assert.Single(lab.Publisher.Requests).Headers["X-Real-IP"]);
+        Assert.Equal("::1", Assert.Single(ProxyHarness.Proxied(lab.Publisher)).Headers["X-Real-IP"]);
     }
 
     [Fact]
@@ -116,6 +116,6 @@ public sealed class AdmissionSocketTests : IAsyncLifetime
         using var response = await client.GetAsync("/drapi/v1/ping");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Empty(lab.Publisher.Requests);
+        Assert.Empty(ProxyHarness.Proxied(lab.Publisher));
     }
 }

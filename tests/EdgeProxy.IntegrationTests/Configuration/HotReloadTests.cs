@@ -131,7 +131,7 @@ public sealed class HotReloadTests
         using var client = lab.CreateClient();
         using (var first = await client.GetAsync("/drapi/v1/ping"))
         {
-            Assert.Contains("client-one.lab.local", lab.Publisher.Requests[^1].ClientCertificateSubject, StringComparison.Ordinal);
+            Assert.Contains("client-one.lab.local", ProxyHarness.Proxied(lab.Publisher)[^1].ClientCertificateSubject, StringComparison.Ordinal);
         }
 
         var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
@@ -142,7 +142,7 @@ public sealed class HotReloadTests
         lab.Publisher.Mode = NodeMode.Active;
 
         Assert.True(await Eventually.StatusAsync(client, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(5)));
-        Assert.Contains("client-two.lab.local", lab.Publisher.Requests[^1].ClientCertificateSubject, StringComparison.Ordinal);
+        Assert.Contains("client-two.lab.local", ProxyHarness.Proxied(lab.Publisher)[^1].ClientCertificateSubject, StringComparison.Ordinal);
     }
 
     private static async Task<string> ServerCertificateSerialAsync(ProxyHarness lab)

@@ -60,11 +60,11 @@ public sealed class ConnectionLimitTests
         using var client = lab.CreateClient("127.0.0.2", HttpVersion.Version20);
 
         var requests = Enumerable.Range(0, 3).Select(i => client.GetAsync($"/drapi/v1/ping?n={i}")).ToList();
-        var refused = await Eventually.TrueAsync(() => lab.Logs.WithEventId(3103).Any() && lab.Publisher.Requests.Count >= 2, TimeSpan.FromSeconds(5));
+        var refused = await Eventually.TrueAsync(() => lab.Logs.WithEventId(3103).Any() && ProxyHarness.Proxied(lab.Publisher).Count >= 2, TimeSpan.FromSeconds(5));
 
         Assert.True(refused);
         // While two streams are held by the slow node, the third never reached it.
-        Assert.Equal(2, lab.Publisher.Requests.Count);
+        Assert.Equal(2, ProxyHarness.Proxied(lab.Publisher).Count);
         lab.Publisher.Delay = TimeSpan.Zero;
         await Task.WhenAll(requests.Select(async r =>
         {

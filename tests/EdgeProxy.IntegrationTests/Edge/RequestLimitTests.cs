@@ -42,7 +42,7 @@ public sealed class RequestLimitTests
 
         Assert.True(closed);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
-        Assert.Empty(lab.Publisher.Requests);
+        Assert.Empty(ProxyHarness.Proxied(lab.Publisher));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class RequestLimitTests
         using var response = await client.PostAsync("/drapi/v1/tasks", new StringContent(new string('x', 2048), Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(lab.Publisher.Requests);
+        Assert.Empty(ProxyHarness.Proxied(lab.Publisher));
     }
 
     [Fact]
@@ -77,6 +77,6 @@ public sealed class RequestLimitTests
         var status = await RawHttps.SendAsync(lab.PublicUri, "127.0.0.1", "/drapi/v1/ping", [("X-Big", new string('a', 40 * 1024))]);
 
         Assert.Equal(431, status);
-        Assert.Empty(lab.Publisher.Requests);
+        Assert.Empty(ProxyHarness.Proxied(lab.Publisher));
     }
 }

@@ -35,6 +35,8 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
             $"NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11:{_publisher.HttpsPort}",
             $"NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12:{_subscriber.HttpsPort}",
             "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.1",
+            // The slow node of the SIGTERM test must still pass its health probes.
+            "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=5000",
             $"NGX_SSL_CRT={RepoPaths.SampleCert("proxy.crt")}",
             $"NGX_SSL_KEY={RepoPaths.SampleCert("proxy.key")}",
             $"NGX_PRXY_SSL_TRUST_CRT={RepoPaths.SampleCert("ca.crt")}",
@@ -51,6 +53,8 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         _proxy.BeginErrorReadLine();
         var listening = await Eventually.TrueAsync(() => _output.Any(l => l.Contains("Application started", StringComparison.Ordinal)) || _proxy.HasExited, TimeSpan.FromSeconds(30));
         Assert.True(listening && !_proxy.HasExited, string.Join('\n', _output));
+        using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
+        Assert.True(await Eventually.StatusAsync(client, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(15)), "no active node: " + string.Join('\n', _output));
     }
 
     public async Task DisposeAsync()
@@ -73,7 +77,7 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         _publisher.Delay = TimeSpan.FromSeconds(2);
         using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
         var inFlight = Enumerable.Range(0, 3).Select(i => client.GetAsync($"/drapi/v1/ping?n={i}")).ToList();
-        Assert.True(await Eventually.TrueAsync(() => _publisher.Requests.Count == 3, TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.TrueAsync(() => ProxyHarness.Proxied(_publisher).Count(r => r.QueryString.StartsWith("?n=", StringComparison.Ordinal)) == 3, TimeSpan.FromSeconds(10)));
 
         Signal("TERM");
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CloudConnectSimulator;
 
 namespace EdgeProxy.IntegrationTests.Infrastructure;
@@ -22,6 +23,22 @@ public sealed class HarnessOptions
     /// <summary>Run EdgeProxy on an in-memory TestServer instead of Kestrel, so tests can inject the remote address.</summary>
     public bool UseTestServer { get; set; }
 
+    /// <summary>
+    /// Wait in <see cref="ProxyHarness.StartAsync"/> until the first probe round judged both nodes, so a test starts
+    /// from the state its node modes imply rather than racing the first probes.
+    /// </summary>
+    public bool WaitForFirstProbes { get; set; } = true;
+
     /// <summary>Extra env lines (KEY=VALUE), written after the defaults so they win.</summary>
     public List<string> ExtraEnv { get; } = [];
+
+    /// <summary>Sets the NGX_CLOUDCONNECT_HEALTHCHECK_* keys (milliseconds and counts).</summary>
+    public HarnessOptions HealthCheck(int intervalMs, int timeoutMs = 5000, int rise = 2, int fall = 2)
+    {
+        ExtraEnv.Add("NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL=" + intervalMs.ToString(CultureInfo.InvariantCulture));
+        ExtraEnv.Add("NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=" + timeoutMs.ToString(CultureInfo.InvariantCulture));
+        ExtraEnv.Add("NGX_CLOUDCONNECT_HEALTHCHECK_RISE=" + rise.ToString(CultureInfo.InvariantCulture));
+        ExtraEnv.Add("NGX_CLOUDCONNECT_HEALTHCHECK_FALL=" + fall.ToString(CultureInfo.InvariantCulture));
+        return this;
+    }
 }

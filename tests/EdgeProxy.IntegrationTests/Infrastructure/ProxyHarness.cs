@@ -1,6 +1,7 @@
 using CloudConnectSimulator;
 using EdgeProxy.Configuration;
 using EdgeProxy.Hosting;
+using EdgeProxy.Upstreams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -47,6 +48,9 @@ public sealed class ProxyHarness : IAsyncDisposable
 
     public ProxyState State => App.Services.GetRequiredService<ProxyState>();
 
+    /// <summary>The proxy's active-node state.</summary>
+    public ActiveNodeTracker Tracker => App.Services.GetRequiredService<ActiveNodeTracker>();
+
     public static async Task<ProxyHarness> StartAsync(Action<HarnessOptions>? configure = null)
     {
         var options = new HarnessOptions();
@@ -89,6 +93,9 @@ public sealed class ProxyHarness : IAsyncDisposable
             $"NGX_SSL_CRT={RepoPaths.SampleCert("proxy.crt")}",
             $"NGX_SSL_KEY={RepoPaths.SampleCert("proxy.key")}",
             $"NGX_PRXY_SSL_TRUST_CRT={RepoPaths.SampleCert("ca.crt")}",
+            // A loaded 2-core test machine can take over a second for a loopback TLS handshake; a first probe
+            // timing out would start a test from the wrong state. Tests about timing set their own values.
+            "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=5000",
         ];
         await File.WriteAllLinesAsync(envFile, [.. baseLines, .. options.ExtraEnv]);
 
@@ -107,7 +114,13 @@ public sealed class ProxyHarness : IAsyncDisposable
             ConfigureBuilder = options.UseTestServer ? builder => builder.WebHost.UseTestServer() : null,
         });
         await app.StartAsync();
-        return new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration) { _baseEnv = baseLines };
+        var harness = new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration) { _baseEnv = baseLines };
+        if (options.WaitForFirstProbes)
+        {
+            await harness.WaitForAsync(s => s.Publisher.LastProbe is not null && s.Subscriber.LastProbe is not null, "the first probe round");
+        }
+
+        return harness;
     }
 
     /// <summary>Rewrites the env file: the harness defaults, then <paramref name="lines"/>.</summary>
@@ -143,6 +156,47 @@ public sealed class ProxyHarness : IAsyncDisposable
                 context.Request.Headers[name] = Microsoft.Extensions.Primitives.StringValues.Concat(context.Request.Headers[name], value);
             }
         });
+
+    /// <summary>
+    /// Completes when the tracker's snapshot satisfies <paramref name="condition"/> (checked now and on every change);
+    /// fails after <paramref name="timeout"/> (default 15 s) with the last snapshot in the message.
+    /// </summary>
+    public async Task<ActiveNodeSnapshot> WaitForAsync(Func<ActiveNodeSnapshot, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var reached = new TaskCompletionSource<ActiveNodeSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(ActiveNodeSnapshot snapshot)
+        {
+            if (condition(snapshot))
+            {
+                reached.TrySetResult(snapshot);
+            }
+        }
+
+        var tracker = Tracker;
+        tracker.Changed += OnChanged;
+        try
+        {
+            OnChanged(tracker.Snapshot);
+            return await reached.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+        }
+        catch (TimeoutException)
+        {
+            var last = tracker.Snapshot;
+            throw new TimeoutException($"waited for {what}; active {last.Active?.ToString() ?? "none"}: {last.DescribeNodes()}");
+        }
+        finally
+        {
+            tracker.Changed -= OnChanged;
+        }
+    }
+
+    /// <summary>The requests a node received from clients through the proxy, health probes left out.</summary>
+    public static IReadOnlyList<RecordedRequest> Proxied(SimulatorNode node) =>
+        [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") != NodeProbeRequestFactory.UserAgent)];
+
+    /// <summary>The health probes a node received.</summary>
+    public static IReadOnlyList<RecordedRequest> Probes(SimulatorNode node) =>
+        [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") == NodeProbeRequestFactory.UserAgent)];
 
     public HttpClient CreateClient(string sourceAddress = "127.0.0.1", Version? version = null) =>
         EdgeClient.Create(PublicUri, sourceAddress, version);

@@ -31,7 +31,7 @@ public sealed class ForwardingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(["track-create-1"], response.Headers.GetValues("TrackingID"));
-        var seen = Assert.Single(_lab.Publisher.Requests, r => r.Method == "POST" && r.Path == "/drapi/v1/tasks");
+        var seen = Assert.Single(ProxyHarness.Proxied(_lab.Publisher), r => r.Method == "POST" && r.Path == "/drapi/v1/tasks");
         Assert.Equal("edgeproxy.lab.local", seen.Headers["Host"]);
         Assert.Equal("127.0.0.1", seen.Headers["X-Real-IP"]);
         Assert.Equal("127.0.0.1", seen.Headers["X-Client-IP"]);
@@ -42,7 +42,7 @@ public sealed class ForwardingTests : IAsyncLifetime
         Assert.False(seen.Headers.ContainsKey("Forwarded"));
         Assert.False(seen.Headers.ContainsKey("X-Forwarded-Host"));
         Assert.Contains("CN=edgeproxy.lab.local", seen.ClientCertificateSubject, StringComparison.Ordinal);
-        Assert.DoesNotContain(_lab.Subscriber.Requests, r => r.Path.StartsWith("/drapi/v1/tasks", StringComparison.Ordinal));
+        Assert.DoesNotContain(ProxyHarness.Proxied(_lab.Subscriber), r => r.Path.StartsWith("/drapi/v1/tasks", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ForwardingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echoed = Assert.Single(response.Headers.GetValues("TrackingID"));
         Assert.True(Guid.TryParse(echoed, out _), echoed);
-        Assert.Contains(_lab.Publisher.Requests, r => r.Path == "/drapi/v1/ping" && r.Headers.GetValueOrDefault("TrackingID") == echoed);
+        Assert.Contains(ProxyHarness.Proxied(_lab.Publisher), r => r.Path == "/drapi/v1/ping" && r.Headers.GetValueOrDefault("TrackingID") == echoed);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ForwardingTests : IAsyncLifetime
         var callback = Assert.Single(_lab.Publisher.DataConnCallbacks);
         Assert.Equal("/dataconn/v1/usersync/callback", callback.Path);
         Assert.Equal("{\"users\":[1,2,3]}", callback.Body);
-        Assert.DoesNotContain(_lab.Subscriber.Requests, r => r.Path.StartsWith("/dataconn", StringComparison.Ordinal));
+        Assert.DoesNotContain(ProxyHarness.Proxied(_lab.Subscriber), r => r.Path.StartsWith("/dataconn", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -108,8 +108,8 @@ public sealed class ForwardingTests : IAsyncLifetime
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Empty(_lab.Publisher.Requests);
-        Assert.Empty(_lab.Subscriber.Requests);
+        Assert.Empty(ProxyHarness.Proxied(_lab.Publisher));
+        Assert.Empty(ProxyHarness.Proxied(_lab.Subscriber));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class ForwardingTests : IAsyncLifetime
         using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Trace, "/drapi/v1/tasks"));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-        Assert.Empty(_lab.Publisher.Requests);
+        Assert.Empty(ProxyHarness.Proxied(_lab.Publisher));
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class ForwardingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpVersion.Version20, response.Version);
-        Assert.Contains(_lab.Publisher.Requests, r => r.Path == "/drapi/v1/ping");
+        Assert.Contains(ProxyHarness.Proxied(_lab.Publisher), r => r.Path == "/drapi/v1/ping");
     }
 
     [Fact]
@@ -148,6 +148,6 @@ public sealed class ForwardingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, internalAnswer.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, publicAnswer.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, proxyOnStatusPort.StatusCode);
-        Assert.Empty(_lab.Publisher.Requests);
+        Assert.Empty(ProxyHarness.Proxied(_lab.Publisher));
     }
 }

@@ -1,12 +1,14 @@
 using System.Net;
+using System.Text.Json;
 using EdgeProxy.IntegrationTests.Infrastructure;
+using EdgeProxy.Upstreams;
 
 namespace EdgeProxy.IntegrationTests.Upstreams;
 
 public sealed class MutualTlsTests
 {
     [Fact]
-    public async Task NodeCertificateFromAnotherCa_Returns502_LogsRejection_AndSendsNothing()
+    public async Task NodeCertificateFromAnotherCa_NodeNeverHealthy_Returns503WithReason_LogsRejection_AndSendsNothing()
     {
         await using var lab = await ProxyHarness.StartAsync(o =>
         {
@@ -17,16 +19,17 @@ public sealed class MutualTlsTests
 
         using var response = await client.PostAsync("/drapi/v1/tasks", new StringContent("{\"mediaType\":\"chat\"}", System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Contains("TLS with the node failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var rejection = Assert.Single(lab.Logs.WithEventId(2001));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("TLS with the node failed", await ReasonAsync(response), StringComparison.Ordinal);
+        Assert.Equal(NodeHealth.Unhealthy, lab.Tracker.Snapshot.Publisher.Health);
+        var rejection = Assert.Single(lab.Logs.WithEventId(2001).DistinctBy(e => InMemorySink.Property(e, "Reason")));
         Assert.Contains("Rogue CA", InMemorySink.Property(rejection, "Reason"), StringComparison.Ordinal);
         Assert.Contains("is not trusted by NGX_PRXY_SSL_TRUST_CRT", InMemorySink.Property(rejection, "Reason"), StringComparison.Ordinal);
         Assert.Empty(lab.Publisher.Requests);
     }
 
     [Fact]
-    public async Task NodeCertificateNotNamingTheNodeAddress_Returns502_AndSendsNothing()
+    public async Task NodeCertificateNotNamingTheNodeAddress_NodeNeverHealthy_AndSendsNothing()
     {
         // The publisher's certificate names 127.0.0.11; the node is reached at 127.0.0.13.
         await using var lab = await ProxyHarness.StartAsync(o => o.PublisherListenAddress = "127.0.0.13");
@@ -34,14 +37,14 @@ public sealed class MutualTlsTests
 
         using var response = await client.GetAsync("/drapi/v1/ping");
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        var rejection = Assert.Single(lab.Logs.WithEventId(2001));
-        Assert.Contains("does not name 127.0.0.13", InMemorySink.Property(rejection, "Reason"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains(lab.Logs.WithEventId(2001), e => InMemorySink.Property(e, "Reason").Contains("does not name 127.0.0.13", StringComparison.Ordinal));
+        Assert.Equal(NodeHealth.Unhealthy, lab.Tracker.Snapshot.Publisher.Health);
         Assert.Empty(lab.Publisher.Requests);
     }
 
     [Fact]
-    public async Task NodeNotTrustingTheProxyClientCertificate_RefusesIt_AndProxyAnswers502()
+    public async Task NodeNotTrustingTheProxyClientCertificate_RefusesIt_AndNoNodeBecomesActive()
     {
         // The nodes accept only client certificates from the rogue CA, so the proxy's certificate is refused.
         await using var lab = await ProxyHarness.StartAsync(o => o.NodeClientCaPath = RepoPaths.SampleCert("rogue-ca.crt"));
@@ -49,22 +52,31 @@ public sealed class MutualTlsTests
 
         using var response = await client.GetAsync("/drapi/v1/ping");
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Null(lab.Tracker.Snapshot.Active);
         Assert.True(lab.Publisher.ConnectionsRejected > 0);
         Assert.Empty(lab.Publisher.Requests);
     }
 
     [Fact]
-    public async Task DeadPublisher_Returns502WithReason_Quickly()
+    public async Task StoppedPublisher_StandbySubscriber_Returns503WithReason_Quickly()
     {
         await using var lab = await ProxyHarness.StartAsync();
         await lab.Publisher.StopAsync();
         using var client = lab.CreateClient();
 
+        var started = TimeProvider.System.GetTimestamp();
         using var response = await client.GetAsync("/drapi/v1/tasks?from=0");
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Contains("cannot connect to the node", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Contains(lab.Logs.WithEventId(2002), e => InMemorySink.Property(e, "Reason").Contains("ConnectionRefused", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(2.5)); // well under the 5 s probe timeout
+        Assert.Contains("connection refused", await ReasonAsync(response), StringComparison.Ordinal);
+        Assert.Contains(lab.Logs.WithEventId(2105), e => InMemorySink.Property(e, "Reason").Contains("ConnectionRefused", StringComparison.Ordinal));
+    }
+
+    private static async Task<string> ReasonAsync(HttpResponseMessage response)
+    {
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("reason").GetString() ?? "";
     }
 }

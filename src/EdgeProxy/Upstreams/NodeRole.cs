@@ -1,0 +1,11 @@
+namespace EdgeProxy.Upstreams;
+
+/// <summary>The two Cloud Connect nodes; also the YARP destination ids of both clusters.</summary>
+public enum NodeRole
+{
+    /// <summary><c>NGX_CLOUDCONNECT_HOSTNAME</c>: runs DataConn always and Digital Routing when active.</summary>
+    Publisher,
+
+    /// <summary><c>NGX_CLOUDCONNECT_FAILOVER_HOSTNAME</c>: runs Digital Routing when active.</summary>
+    Subscriber,
+}
