@@ -91,6 +91,7 @@ public static class EdgeProxyApp
             proxy.UsePassiveHealthChecks();
         });
         app.Services.GetRequiredService<ClusterAvailabilitySync>().Start();
+        app.Services.GetRequiredService<HealthCheckReload>().Start();
         return app;
     }
 

@@ -75,6 +75,17 @@ public sealed class ActiveNodeTracker
         }
     }
 
+    /// <summary>New RISE/FALL/codes/interval/timeout after a configuration reload; counting goes on from the current counters.</summary>
+    public void UpdateRules(HealthCheckRules rules)
+    {
+        lock (_lock)
+        {
+            var next = _snapshot with { Rules = rules, Version = _snapshot.Version + 1 };
+            Volatile.Write(ref _snapshot, next);
+            Changed?.Invoke(next);
+        }
+    }
+
     private void Publish(ActiveNodeSnapshot current, NodeStatus publisher, NodeStatus subscriber, DateTimeOffset now)
     {
         LogHealthChange(current.Publisher, publisher);

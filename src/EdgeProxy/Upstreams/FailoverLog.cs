@@ -17,4 +17,7 @@ internal static partial class FailoverLog
 
     [LoggerMessage(2105, LogLevel.Warning, "{Method} {Path} could not reach {Node} ({Reason}) and no other node may take it; answered 503 (tracking id {TrackingId})")]
     public static partial void FailedWithNoOtherNode(ILogger logger, string method, string path, string node, string reason, string? trackingId);
+
+    [LoggerMessage(2106, LogLevel.Information, "Health-check settings reloaded: rise {Rise}, fall {Fall}, codes {Codes}, interval {IntervalMs} ms, timeout {TimeoutMs} ms")]
+    public static partial void HealthCheckRulesChanged(ILogger logger, int rise, int fall, string codes, double intervalMs, double timeoutMs);
 }

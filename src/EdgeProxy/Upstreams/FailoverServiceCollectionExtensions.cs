@@ -24,6 +24,7 @@ public static class FailoverServiceCollectionExtensions
         services.AddSingleton<IAvailableDestinationsPolicy, ActiveNodeDestinationsPolicy>();
         services.AddSingleton<IAvailableDestinationsPolicy, PublisherOnlyDestinationsPolicy>();
         services.AddSingleton<ClusterAvailabilitySync>();
+        services.AddSingleton<HealthCheckReload>();
         return services;
     }
 }

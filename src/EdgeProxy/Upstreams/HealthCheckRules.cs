@@ -13,6 +13,10 @@ public sealed record HealthCheckRules(int Rise, int Fall, IReadOnlySet<int> Code
     public static HealthCheckRules From(EdgeProxySettings settings) => new(
         settings.HealthCheckRise, settings.HealthCheckFall, settings.HealthCheckCodes, settings.HealthCheckInterval, settings.HealthCheckTimeout);
 
+    /// <summary>Same settings (the code set compared by content).</summary>
+    public bool SameAs(HealthCheckRules other) =>
+        Rise == other.Rise && Fall == other.Fall && Interval == other.Interval && Timeout == other.Timeout && Codes.SetEquals(other.Codes);
+
     /// <summary>The soonest a node that is down now can be proven healthy: RISE probe intervals.</summary>
     public TimeSpan RecoveryTime => Interval * Rise;
 }

@@ -5,6 +5,7 @@ using System.Net.Security;
 using CloudConnectSimulator;
 using EdgeProxy.Configuration;
 using EdgeProxy.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeProxy.IntegrationTests.Configuration;
 
@@ -143,6 +144,30 @@ public sealed class HotReloadTests
 
         Assert.True(await Eventually.StatusAsync(client, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(5)));
         Assert.Contains("client-two.lab.local", ProxyHarness.Proxied(lab.Publisher)[^1].ClientCertificateSubject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthCheckSettingsRewritten_TrackerAndProbeScheduleFollow()
+    {
+        await using var lab = await ProxyHarness.StartAsync();
+
+        var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
+        await lab.RewriteEnvAsync("NGX_CLOUDCONNECT_HEALTHCHECK_RISE=4", "NGX_CLOUDCONNECT_HEALTHCHECK_FALL=3",
+            "NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL=700", "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=600", "NGX_CLOUDCONNECT_HEALTHCHECK_RESPONSE_CODES=200|204");
+        var outcome = await applied;
+
+        Assert.Empty(outcome.RestartRequired);
+        var rules = lab.Tracker.Snapshot.Rules;
+        Assert.Equal((4, 3, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(600)), (rules.Rise, rules.Fall, rules.Interval, rules.Timeout));
+        Assert.True(rules.Codes.SetEquals([200, 204]));
+        var yarp = lab.App.Services.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>();
+        Assert.True(yarp.TryGetCluster("dr", out var cluster));
+        Assert.Equal(TimeSpan.FromMilliseconds(700), cluster.Model.Config.HealthCheck?.Active?.Interval);
+        Assert.Equal(TimeSpan.FromMilliseconds(600), cluster.Model.Config.HealthCheck?.Active?.Timeout);
+        Assert.Single(lab.Logs.WithEventId(2106));
+        using var client = lab.CreateClient();
+        using var response = await client.GetAsync("/drapi/v1/ping");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static async Task<string> ServerCertificateSerialAsync(ProxyHarness lab)
