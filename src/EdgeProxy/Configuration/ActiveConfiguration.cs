@@ -10,9 +10,10 @@ namespace EdgeProxy.Configuration;
 /// </summary>
 public sealed class ActiveConfiguration
 {
-    public ActiveConfiguration(LoadedConfiguration loaded)
+    public ActiveConfiguration(LoadedConfiguration loaded, DateTimeOffset activatedAt)
     {
         Loaded = loaded;
+        ActivatedAt = activatedAt;
         Paths = new PathPolicy(loaded.Settings);
         Admission = AdmissionPolicy.From(loaded.Settings);
         RateLimitExempt = new AddressSet(loaded.Settings.RateLimitExemptNetworks);
@@ -24,6 +25,9 @@ public sealed class ActiveConfiguration
     }
 
     public LoadedConfiguration Loaded { get; }
+
+    /// <summary>When this configuration became active (start or reload).</summary>
+    public DateTimeOffset ActivatedAt { get; }
 
     public EdgeProxySettings Settings => Loaded.Settings;
 

@@ -3,9 +3,14 @@ namespace EdgeProxy.Configuration;
 /// <summary>Holds the active configuration; swapped atomically on reload, read lock-free by requests.</summary>
 public sealed class ProxyState
 {
+    private readonly TimeProvider _time;
     private ActiveConfiguration _current;
 
-    public ProxyState(LoadedConfiguration initial) => _current = new ActiveConfiguration(initial);
+    public ProxyState(LoadedConfiguration initial, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _current = new ActiveConfiguration(initial, _time.GetUtcNow());
+    }
 
     /// <summary>Raised after a new configuration became active.</summary>
     public event Action<ActiveConfiguration>? Changed;
@@ -14,7 +19,7 @@ public sealed class ProxyState
 
     public void Activate(LoadedConfiguration loaded)
     {
-        var next = new ActiveConfiguration(loaded);
+        var next = new ActiveConfiguration(loaded, _time.GetUtcNow());
         Volatile.Write(ref _current, next);
         Changed?.Invoke(next);
     }

@@ -31,7 +31,7 @@ public static class EdgeProxyApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelHttpsConfiguration();
 
-        var state = new ProxyState(configuration);
+        var state = new ProxyState(configuration, options.TimeProvider);
         var levelSwitch = new LoggingLevelSwitch();
         var logger = LoggingSetup.CreateLogger(settings, levelSwitch, options.ExtraLogSink);
         builder.Services.AddSerilog(logger, dispose: true);
@@ -43,6 +43,8 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton<ForwardedHeadersTransform>();
         builder.Services.AddSingleton<ConnectionCounter>();
         builder.Services.AddSingleton<EdgeMetrics>();
+        builder.Services.AddSingleton<ProcessClock>();
+        builder.Services.AddSingleton<FailoverMetrics>();
         builder.Services.AddSingleton<ConnectionLimit>();
         builder.Services.AddSingleton(sp => new ConfigurationReloader(state, options.Sources, options.ProcessEnvironment, options.TimeProvider,
             sp.GetRequiredService<ILogger<ConfigurationReloader>>()));
@@ -92,6 +94,8 @@ public static class EdgeProxyApp
         });
         app.Services.GetRequiredService<ClusterAvailabilitySync>().Start();
         app.Services.GetRequiredService<HealthCheckReload>().Start();
+        app.Services.GetRequiredService<FailoverMetrics>().Start();
+        _ = app.Services.GetRequiredService<ProcessClock>(); // created now, so uptime counts from start
         return app;
     }
 

@@ -29,6 +29,9 @@ public sealed class EdgeMetrics : IDisposable
         Refusals = factory.CreateCounter("edgeproxy_refusals_total", "Requests or connections refused at the edge, by reason.", ["reason"]);
         UpstreamFailures = factory.CreateCounter("edgeproxy_upstream_failures_total", "Forwarding failures answered by EdgeProxy (502/503/504), by node and status.", ["node", "status"]);
         Reloads = factory.CreateCounter("edgeproxy_config_reloads_total", "Configuration reload attempts, by result.", ["result"]);
+        ActiveNode = factory.CreateGauge("edgeproxy_active_node", "1 for the node Digital Routing traffic goes to, 0 for the other.", ["node"]);
+        NodeHealthy = factory.CreateGauge("edgeproxy_node_healthy", "1 when the node is healthy for Digital Routing, 0 otherwise.", ["node"]);
+        ProbeResults = factory.CreateCounter("edgeproxy_probe_results_total", "Health probes by node and result (good, bad_status, no_answer).", ["node", "result"]);
         ConfigInfo = factory.CreateGauge("edgeproxy_config_info", "The active configuration version (value 1).", ["version"]);
         _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
@@ -51,6 +54,12 @@ public sealed class EdgeMetrics : IDisposable
     public Counter Reloads { get; }
 
     public Gauge ConfigInfo { get; }
+
+    public Gauge ActiveNode { get; }
+
+    public Gauge NodeHealthy { get; }
+
+    public Counter ProbeResults { get; }
 
     public void SetConfigVersion(string version)
     {

@@ -1,28 +1,64 @@
+using System.Text.Json;
 using EdgeProxy.Configuration;
+using EdgeProxy.Upstreams;
 
 namespace EdgeProxy.Operations;
 
 /// <summary>
-/// The internal listener's endpoints. Dispatched by path here rather than through endpoint routing so
-/// the public route table (the proxy routes) is never reachable from this port and vice versa.
+/// The internal listener's endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/reverseproxy_status</c>, <c>/metrics</c>
+/// and the status page at <c>/</c>. Dispatched by path here rather than through endpoint routing so the public route
+/// table (the proxy routes) is never reachable from this port and vice versa.
 /// </summary>
 public static class InternalEndpoints
 {
     public static Task HandleAsync(HttpContext context)
     {
-        var state = context.RequestServices.GetRequiredService<ProxyState>();
+        var services = context.RequestServices;
+        var response = context.Response;
+        response.Headers.CacheControl = "no-store";
         switch (context.Request.Path.Value)
         {
             case "/healthz":
-                context.Response.ContentType = "text/plain";
-                return context.Response.WriteAsync("ok\n");
+                // Alive: the process answers. Readiness is /readyz.
+                return Text(response, StatusCodes.Status200OK, "ok\n");
+            case "/readyz":
+                return ReadyAsync(context);
+            case "/reverseproxy_status":
+                response.ContentType = "application/json";
+                var report = StatusReport.Create(services.GetRequiredService<ProxyState>(), services.GetRequiredService<ActiveNodeTracker>(),
+                    services.GetRequiredService<EdgeMetrics>(), services.GetRequiredService<ProcessClock>().StartedAt,
+                    services.GetRequiredService<TimeProvider>().GetUtcNow());
+                return JsonSerializer.SerializeAsync(response.Body, report, StatusJsonContext.Default.StatusReport, context.RequestAborted);
             case "/metrics":
-                context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                return context.RequestServices.GetRequiredService<EdgeMetrics>().Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+                response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                return services.GetRequiredService<EdgeMetrics>().Registry.CollectAndExportAsTextAsync(response.Body, context.RequestAborted);
             default:
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                context.Response.ContentType = "text/plain";
-                return context.Response.WriteAsync($"not found (configuration {state.Current.Version})\n");
+                if (context.Request.Path.Value is { } path && StatusPageAssets.TryGet(path, out var content, out var contentType))
+                {
+                    response.ContentType = contentType;
+                    response.Headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'";
+                    response.Headers.XContentTypeOptions = "nosniff";
+                    return response.Body.WriteAsync(content).AsTask();
+                }
+
+                return Text(response, StatusCodes.Status404NotFound, "not found\n");
         }
+    }
+
+    // Ready: a configuration is loaded (always, once serving) and a Digital Routing node is active.
+    private static Task ReadyAsync(HttpContext context)
+    {
+        var snapshot = context.RequestServices.GetRequiredService<ActiveNodeTracker>().Snapshot;
+        var version = context.RequestServices.GetRequiredService<ProxyState>().Current.Version;
+        return snapshot.Active is { } active
+            ? Text(context.Response, StatusCodes.Status200OK, $"ready: configuration {version}, active node {active.Name()}\n")
+            : Text(context.Response, StatusCodes.Status503ServiceUnavailable, $"not ready: configuration {version}, {snapshot.ActiveReason}\n");
+    }
+
+    private static Task Text(HttpResponse response, int status, string text)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync(text);
     }
 }
