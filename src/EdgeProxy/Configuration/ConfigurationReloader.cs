@@ -22,6 +22,8 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly Lock _watchLock = new();
+    private bool _disposed;
     private ITimer? _debounce;
     private PosixSignalRegistration? _sighup;
 
@@ -61,15 +63,19 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
 
     public void Dispose()
     {
-        _sighup?.Dispose();
-        _sighup = null;
-        _debounce?.Dispose();
-        foreach (var watcher in _watchers)
+        lock (_watchLock)
         {
-            watcher.Dispose();
-        }
+            _disposed = true;
+            _sighup?.Dispose();
+            _sighup = null;
+            _debounce?.Dispose();
+            foreach (var watcher in _watchers)
+            {
+                watcher.Dispose();
+            }
 
-        _watchers.Clear();
+            _watchers.Clear();
+        }
     }
 
     /// <summary>Loads and validates the env sources and certificates now; applies them when valid.</summary>
@@ -135,6 +141,18 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
     // Watches the directories of every env file, env directory and certificate file: editors and
     // Kubernetes replace files by rename, which only a directory watch sees.
     private void Watch(ActiveConfiguration configuration)
+    {
+        // A reload (timer or SIGHUP thread) can race shutdown; watchers change only under the lock, never after dispose.
+        lock (_watchLock)
+        {
+            if (!_disposed)
+            {
+                WatchDirectories(configuration);
+            }
+        }
+    }
+
+    private void WatchDirectories(ActiveConfiguration configuration)
     {
         var settings = configuration.Settings;
         var directories = configuration.Loaded.Env.FilesRead

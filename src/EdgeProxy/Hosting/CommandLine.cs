@@ -26,7 +26,8 @@ public sealed record CommandLine(Command Command, Configuration.EnvSources Sourc
           --env-dir DIR  read every *.env in DIR in name order (after --env files); repeatable
           --help         show this help
 
-        Process environment variables override the files.
+        Process environment variables override the files. ASP.NET Core's --environment=, --contentRoot= and
+        --applicationName= (passed by its test host) are accepted and have no effect.
         """;
 
     public static CommandLine Parse(IReadOnlyList<string> args)
@@ -69,6 +70,10 @@ public sealed record CommandLine(Command Command, Configuration.EnvSources Sourc
                     {
                         directories.Add(arg["--env-dir=".Length..]);
                     }
+                    else if (IsHostingSwitch(arg))
+                    {
+                        // ASP.NET Core's host switches, as WebApplicationFactory passes them; they change nothing here.
+                    }
                     else
                     {
                         return Fail($"unknown argument '{arg}'");
@@ -80,6 +85,10 @@ public sealed record CommandLine(Command Command, Configuration.EnvSources Sourc
 
         return new CommandLine(command, new Configuration.EnvSources(files, directories), null);
     }
+
+    private static readonly string[] HostingSwitches = ["--environment=", "--contentRoot=", "--applicationName="];
+
+    private static bool IsHostingSwitch(string arg) => HostingSwitches.Any(s => arg.StartsWith(s, StringComparison.Ordinal));
 
     private static CommandLine Fail(string error) => new(Command.Help, Configuration.EnvSources.None, error);
 }

@@ -70,7 +70,6 @@ public static class EdgeProxyApp
             });
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings, state, kestrel.ApplicationServices.GetRequiredService<ConnectionLimit>()));
-        options.ConfigureBuilder?.Invoke(builder);
 
         var app = builder.Build();
         LogStartup(app, configuration, notices);

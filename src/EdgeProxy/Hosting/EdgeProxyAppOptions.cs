@@ -15,7 +15,4 @@ public sealed class EdgeProxyAppOptions
 
     /// <summary>The process environment, read again on each reload.</summary>
     public Func<IReadOnlyDictionary<string, string>> ProcessEnvironment { get; init; } = static () => new Dictionary<string, string>();
-
-    /// <summary>Runs last on the builder, e.g. to swap Kestrel for a TestServer in tests.</summary>
-    public Action<WebApplicationBuilder>? ConfigureBuilder { get; init; }
 }

@@ -20,8 +20,6 @@ public sealed class HarnessOptions
     public NodeMode PublisherMode { get; set; } = NodeMode.Active;
     public NodeMode SubscriberMode { get; set; } = NodeMode.Standby;
 
-    /// <summary>Run EdgeProxy on an in-memory TestServer instead of Kestrel, so tests can inject the remote address.</summary>
-    public bool UseTestServer { get; set; }
 
     /// <summary>
     /// Wait in <see cref="ProxyHarness.StartAsync"/> until the first probe round judged both nodes, so a test starts

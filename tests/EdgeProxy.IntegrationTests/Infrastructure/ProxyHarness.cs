@@ -5,7 +5,6 @@ using EdgeProxy.Upstreams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 
@@ -25,9 +24,9 @@ public sealed class ProxyHarness : IAsyncDisposable
         Logs = logs;
         Directory = directory;
         Configuration = configuration;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        PublicUri = new Uri(addresses.SingleOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal)) ?? "https://testserver/");
-        StatusUri = new Uri(addresses.SingleOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? "http://testserver/");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        PublicUri = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+        StatusUri = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
     }
 
     private string[] _baseEnv = [];
@@ -111,7 +110,6 @@ public sealed class ProxyHarness : IAsyncDisposable
         {
             ExtraLogSink = logs,
             Sources = sources,
-            ConfigureBuilder = options.UseTestServer ? builder => builder.WebHost.UseTestServer() : null,
         });
         await app.StartAsync();
         var harness = new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration) { _baseEnv = baseLines };
@@ -141,21 +139,6 @@ public sealed class ProxyHarness : IAsyncDisposable
         Reloader.Reloaded += Handler;
         return next.Task.WaitAsync(TimeSpan.FromSeconds(15));
     }
-
-    /// <summary>Sends a request through the TestServer with the given socket peer (only with <see cref="HarnessOptions.UseTestServer"/>).</summary>
-    public Task<Microsoft.AspNetCore.Http.HttpContext> SendFromAsync(string peer, string path, params (string Name, string Value)[] headers) =>
-        App.GetTestServer().SendAsync(context =>
-        {
-            context.Connection.RemoteIpAddress = IPAddress.Parse(peer);
-            context.Connection.LocalIpAddress = IPAddress.Loopback;
-            context.Request.Method = "GET";
-            context.Request.Scheme = "https";
-            context.Request.Path = path;
-            foreach (var (name, value) in headers)
-            {
-                context.Request.Headers[name] = Microsoft.Extensions.Primitives.StringValues.Concat(context.Request.Headers[name], value);
-            }
-        });
 
     /// <summary>
     /// Completes when the tracker's snapshot satisfies <paramref name="condition"/> (checked now and on every change);

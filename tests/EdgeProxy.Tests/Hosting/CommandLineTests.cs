@@ -77,4 +77,22 @@ public class CommandLineTests
             Assert.Contains(word, CommandLine.Usage);
         }
     }
+
+    [Fact]
+    public void Parse_AspNetHostingSwitches_AreAcceptedAndIgnored()
+    {
+        var parsed = CommandLine.Parse(["--environment=Development", "--env=/etc/edgeproxy/dc.env", "--contentRoot=/app", "--applicationName=EdgeProxy"]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(Command.Serve, parsed.Command);
+        Assert.Equal(["/etc/edgeproxy/dc.env"], parsed.Sources.Files);
+    }
+
+    [Theory]
+    [InlineData("--environment", "unknown argument '--environment'")]
+    [InlineData("--contentroot=/app", "unknown argument '--contentroot=/app'")]
+    public void Parse_HostingSwitchesOnlyInTheirExactForm(string arg, string error)
+    {
+        Assert.Equal(error, CommandLine.Parse([arg]).Error);
+    }
 }
