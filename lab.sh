@@ -81,7 +81,7 @@ cat <<INFO
  EdgeProxy lab is running (logs in .lab/*.log; Ctrl-C stops everything)
 
    EdgeProxy           https://127.0.0.1:8443   (env/lab.env, certs-sample/)
-   EdgeProxy status    http://127.0.0.1:10001/healthz
+   status page         http://127.0.0.1:10001/   (JSON: /reverseproxy_status, /metrics, /readyz)
    publisher (active)  https://127.0.0.11:8445  admin http://127.0.0.11:18445/admin/state
    subscriber (standby) https://127.0.0.12:8445 admin http://127.0.0.12:18445/admin/state
 
@@ -91,7 +91,9 @@ cat <<INFO
 
  List tasks:            curl --cacert certs-sample/ca.crt 'https://127.0.0.1:8443/drapi/v1/tasks?from=0'
  Internal endpoint:     curl --cacert certs-sample/ca.crt https://127.0.0.1:8443/drapi/v1/status   (404 at the edge)
- Make a node standby:   curl -X POST http://127.0.0.11:18445/admin/mode/standby
+ Fail over to the subscriber (traffic follows within RISE x INTERVAL, 2 s in the lab):
+   curl -X POST http://127.0.0.12:18445/admin/mode/active; curl -X POST http://127.0.0.11:18445/admin/mode/standby
+ Kill the active node:  curl -X POST http://127.0.0.11:18445/admin/mode/dead   (back: .../admin/mode/active)
 ============================================================================
 
 INFO
