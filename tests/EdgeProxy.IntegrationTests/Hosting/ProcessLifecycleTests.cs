@@ -20,8 +20,8 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _directory = Directory.CreateTempSubdirectory("edgeproxy-process-").FullName;
-        _publisher = await StartNodeAsync("publisher", "127.0.0.11", NodeMode.Active);
-        _subscriber = await StartNodeAsync("subscriber", "127.0.0.12", NodeMode.Standby);
+        _publisher = await LabNodes.StartAsync("publisher", "127.0.0.11", NodeMode.Active);
+        _subscriber = await LabNodes.StartAsync("subscriber", "127.0.0.12", NodeMode.Standby);
         _port = FreePort();
         var env = Path.Combine(_directory, "process.env");
         await File.WriteAllLinesAsync(env,
@@ -111,16 +111,6 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
-
-    private static Task<SimulatorNode> StartNodeAsync(string name, string address, NodeMode mode) => SimulatorNode.StartAsync(new SimulatorOptions
-    {
-        Name = name,
-        Address = IPAddress.Parse(address),
-        CertificatePath = RepoPaths.SampleCert(name + ".crt"),
-        KeyPath = RepoPaths.SampleCert(name + ".key"),
-        ClientCaPath = RepoPaths.SampleCert("ca.crt"),
-        InitialMode = mode,
-    });
 
     private static int FreePort()
     {

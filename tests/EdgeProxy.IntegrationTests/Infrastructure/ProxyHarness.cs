@@ -56,24 +56,9 @@ public sealed class ProxyHarness : IAsyncDisposable
         configure?.Invoke(options);
         var directory = System.IO.Directory.CreateTempSubdirectory("edgeproxy-it-").FullName;
 
-        var publisher = await SimulatorNode.StartAsync(new SimulatorOptions
-        {
-            Name = "publisher",
-            Address = IPAddress.Parse(options.PublisherListenAddress),
-            CertificatePath = options.PublisherCertificate,
-            KeyPath = options.PublisherKey,
-            ClientCaPath = options.NodeClientCaPath,
-            InitialMode = options.PublisherMode,
-        });
-        var subscriber = await SimulatorNode.StartAsync(new SimulatorOptions
-        {
-            Name = "subscriber",
-            Address = IPAddress.Parse(options.SubscriberListenAddress),
-            CertificatePath = RepoPaths.SampleCert("subscriber.crt"),
-            KeyPath = RepoPaths.SampleCert("subscriber.key"),
-            ClientCaPath = options.NodeClientCaPath,
-            InitialMode = options.SubscriberMode,
-        });
+        var publisher = await LabNodes.StartAsync("publisher", options.PublisherListenAddress, options.PublisherMode,
+            options.PublisherCertificate, options.PublisherKey, options.NodeClientCaPath);
+        var subscriber = await LabNodes.StartAsync("subscriber", options.SubscriberListenAddress, options.SubscriberMode, clientCa: options.NodeClientCaPath);
 
         var envFile = Path.Combine(directory, "test.env");
         string[] baseLines =
