@@ -14,10 +14,7 @@ public static class EdgeClient
     public static HttpClient Create(Uri baseAddress, string sourceAddress = "127.0.0.1", Version? version = null, string? caPath = null)
     {
         var source = IPAddress.Parse(sourceAddress);
-        var trust = new X509Certificate2Collection();
-        trust.ImportFromPemFile(caPath ?? RepoPaths.SampleCert("ca.crt"));
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.AddRange(trust);
+        var policy = TrustPolicy(caPath ?? RepoPaths.SampleCert("ca.crt"));
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (context, ct) =>
@@ -49,5 +46,15 @@ public static class EdgeClient
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(30),
         };
+    }
+
+    /// <summary>Trusts only the CA in <paramref name="caPath"/>, as a client pinned to the proxy's CA would.</summary>
+    public static X509ChainPolicy TrustPolicy(string caPath)
+    {
+        var trust = new X509Certificate2Collection();
+        trust.ImportFromPemFile(caPath);
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.AddRange(trust);
+        return policy;
     }
 }

@@ -21,10 +21,7 @@ public static class RawHttps
         {
             socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(server.Host, server.Port, cancellationToken);
-            var trust = new X509Certificate2Collection();
-            trust.ImportFromPemFile(RepoPaths.SampleCert("ca.crt"));
-            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            policy.CustomTrustStore.AddRange(trust);
+            var policy = EdgeClient.TrustPolicy(RepoPaths.SampleCert("ca.crt"));
             var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
