@@ -1,0 +1,182 @@
+# Shared by bench/run.sh and bench/failover.sh: the bench topology, rendering the peers'
+# configurations, starting and stopping the processes this bench owns (pid files under
+# $BENCH_STATE/pids, never a kill by name), and reading CPU time and peak RSS from /proc.
+# shellcheck shell=bash
+
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo_dir=$(cd "$bench_dir/.." && pwd)
+export BENCH_STATE=${BENCH_STATE:-/tmp/edgeproxy-bench-$(id -u)}
+mkdir -p "$BENCH_STATE/pids" "$BENCH_STATE/logs"
+
+# Topology (127.0.0.5x and ports 19xxx, so nothing clashes with the lab or the tests).
+PROXY_ADDR=127.0.0.51
+declare -A PORT=([edgeproxy]=19441 [nginx]=19442 [haproxy]=19443 [direct]=19446)
+declare -A HOST=([edgeproxy]=$PROXY_ADDR [nginx]=$PROXY_ADDR [haproxy]=$PROXY_ADDR [direct]=127.0.0.53)
+NODE1=127.0.0.53
+NODE2=127.0.0.54
+NODE_PORT=19445
+EDGEPROXY_STATUS=127.0.0.51:19401
+
+# CPU pinning: each proxy on core 0, the load generator and the nodes on core 1.
+PROXY_CPU=${BENCH_PROXY_CPU:-0}
+LOAD_CPU=${BENCH_LOAD_CPU:-1}
+
+# The node's fixed answer: about the size of a task from the task API.
+NODE_BODY='{"id":"0b5d1a2e-6f0c-4c47-9a53-3f7c2a1d9e10","mediaType":"chat","name":"bench task","state":"open","createdAt":1764331200000,"updatedAt":1764331200000,"closedAt":null,"seq":42,"tags":["bench"],"variables":{"queue":"support","language":"en"}}'
+
+log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+render() { # template output [extra sed expressions...]
+  local template=$1 output=$2
+  shift 2
+  sed -e "s|@STATE@|$BENCH_STATE|g" "$@" "$template" >"$output"
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() { # name host port
+  local i
+  for ((i = 0; i < 200; i++)); do
+    port_open "$2" "$3" && return 0
+    # kill -0, not pid_alive: right after the fork the child's command line is still the shell's.
+    kill -0 "$(pid_of "$1")" 2>/dev/null || die "$1 exited during start-up; see $BENCH_STATE/logs/$1.log"
+    sleep 0.1
+  done
+  die "$1 did not listen on $2:$3 within 20 s; see $BENCH_STATE/logs/$1.log"
+}
+
+pid_of() { cat "$BENCH_STATE/pids/$1.pid" 2>/dev/null; }
+
+# A pid file is trusted only while its process still runs from this bench (its command line names
+# the state directory), so a recycled pid of someone else's process is never signalled.
+pid_alive() {
+  local pid
+  pid=$(pid_of "$1") || return 1
+  [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$BENCH_STATE"
+}
+
+spawn() { # name command...   (runs in the background, stdout/stderr appended to logs/NAME.log)
+  local name=$1
+  shift
+  "$@" >>"$BENCH_STATE/logs/$name.log" 2>&1 &
+  echo $! >"$BENCH_STATE/pids/$name.pid"
+}
+
+stop() { # name
+  local name=$1 pid i
+  if pid_alive "$name"; then
+    pid=$(pid_of "$name")
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$BENCH_STATE/pids/$name.pid"
+}
+
+stop_all() {
+  local f
+  for f in "$BENCH_STATE"/pids/*.pid; do
+    [[ -e $f ]] && stop "$(basename "$f" .pid)"
+  done
+  return 0
+}
+
+# The processes that make up a system: its main pid and (nginx) its workers.
+pids_of_system() { # name
+  local pid
+  pid=$(pid_of "$1") || return 0
+  echo "$pid"
+  pgrep -P "$pid" 2>/dev/null || true
+}
+
+cpu_ticks() { # name -> utime+stime of all its processes, in clock ticks
+  local total=0 pid fields
+  for pid in $(pids_of_system "$1"); do
+    # Fields after the ")" of the command name: utime is the 12th, stime the 13th.
+    fields=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+    read -r -a f <<<"$fields"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
+reset_peak_rss() { # name
+  local pid
+  for pid in $(pids_of_system "$1"); do
+    echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true
+  done
+}
+
+peak_rss_kb() { # name -> sum of VmHWM of its processes
+  local total=0 pid kb
+  for pid in $(pids_of_system "$1"); do
+    kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+start_node() { # node1|node2 address
+  local name=$1 address=$2
+  pid_alive "$name" && return 0
+  render "$bench_dir/conf/upstream-nginx.conf.in" "$BENCH_STATE/$name.conf" \
+    -e "s|@NODE@|$name|g" -e "s|@ADDR@|$address|g" -e "s|@BODY@|$NODE_BODY|g"
+  spawn "$name" taskset -c "$LOAD_CPU" nginx -e "$BENCH_STATE/logs/$name.log" -c "$BENCH_STATE/$name.conf" -p "$BENCH_STATE"
+  wait_port "$name" "$address" "$NODE_PORT"
+}
+
+start_nginx() {
+  pid_alive nginx && return 0
+  render "$bench_dir/conf/proxy-nginx.conf.in" "$BENCH_STATE/nginx-proxy.conf"
+  spawn nginx taskset -c "$PROXY_CPU" nginx -e "$BENCH_STATE/logs/nginx.log" -c "$BENCH_STATE/nginx-proxy.conf" -p "$BENCH_STATE"
+  wait_port nginx "$PROXY_ADDR" "${PORT[nginx]}"
+}
+
+start_haproxy() {
+  pid_alive haproxy && return 0
+  render "$bench_dir/conf/haproxy.cfg.in" "$BENCH_STATE/haproxy.cfg"
+  # -db: foreground; the access log goes to stdout, appended to logs/haproxy.log like EdgeProxy's.
+  spawn haproxy taskset -c "$PROXY_CPU" haproxy -db -f "$BENCH_STATE/haproxy.cfg"
+  wait_port haproxy "$PROXY_ADDR" "${PORT[haproxy]}"
+}
+
+build_edgeproxy() {
+  log "building EdgeProxy (Release)"
+  dotnet publish "$repo_dir/src/EdgeProxy/EdgeProxy.csproj" -c Release -o "$BENCH_STATE/edgeproxy" --nologo -v quiet \
+    >"$BENCH_STATE/logs/build.log" 2>&1 || { cat "$BENCH_STATE/logs/build.log" >&2; die "EdgeProxy build failed"; }
+}
+
+start_edgeproxy() {
+  pid_alive edgeproxy && return 0
+  # One core, as the peers get; the env file lifts the limits for the load generator's address.
+  spawn edgeproxy env DOTNET_PROCESSOR_COUNT=1 ${BENCH_EDGEPROXY_ENV:-} \
+    taskset -c "$PROXY_CPU" "$BENCH_STATE/edgeproxy/EdgeProxy" --env "$bench_dir/conf/edgeproxy.env"
+  wait_port edgeproxy "$PROXY_ADDR" "${PORT[edgeproxy]}"
+}
+
+start_nodes() {
+  [[ -x /usr/sbin/nginx || -x /usr/bin/nginx ]] || die "nginx is not installed (apt-get install -y nginx)"
+  "$bench_dir/lib/make-certs.sh" "$BENCH_STATE/certs"
+  start_node node1 "$NODE1"
+  start_node node2 "$NODE2"
+}
+
+start_system() { # direct|edgeproxy|nginx|haproxy
+  case $1 in
+    direct) ;;
+    edgeproxy) start_edgeproxy ;;
+    nginx) start_nginx ;;
+    haproxy) start_haproxy ;;
+  esac
+}
+
+# The process whose CPU and memory a system's figures report (direct: the node).
+measured_process() { [[ $1 == direct ]] && echo node1 || echo "$1"; }
+
+url() { # system path
+  echo "https://${HOST[$1]}:${PORT[$1]}$2"
+}
