@@ -48,12 +48,15 @@ wait_port() { # name host port
 
 pid_of() { cat "$BENCH_STATE/pids/$1.pid" 2>/dev/null; }
 
-# A pid file is trusted only while its process still runs from this bench (its command line names
-# the state directory), so a recycled pid of someone else's process is never signalled.
+# A pid file is trusted only while its process still runs from this bench (its environment carries
+# this BENCH_STATE, or its command line names it), so a recycled pid of someone else's process is
+# never signalled.
 pid_alive() {
   local pid
   pid=$(pid_of "$1") || return 1
-  [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$BENCH_STATE"
+  [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF -- "BENCH_STATE=$BENCH_STATE" && return 0
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$BENCH_STATE"
 }
 
 spawn() { # name command...   (runs in the background, stdout/stderr appended to logs/NAME.log)

@@ -16,6 +16,7 @@ public sealed class AccessLogMiddleware(RequestDelegate next, EdgeMetrics metric
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        metrics.InFlight.Inc();
         var requestBody = new CountingStream(context.Request.Body);
         context.Request.Body = requestBody;
         var originalBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
@@ -28,6 +29,7 @@ public sealed class AccessLogMiddleware(RequestDelegate next, EdgeMetrics metric
         finally
         {
             context.Features.Set(originalBody);
+            metrics.InFlight.Dec();
             Record(context, started, requestBody.BytesRead, responseBody.BytesWritten);
         }
     }
@@ -37,7 +39,9 @@ public sealed class AccessLogMiddleware(RequestDelegate next, EdgeMetrics metric
         var info = context.Features.Get<EdgeRequestInfo>();
         var status = context.Response.StatusCode;
         var route = info is null ? "none" : RouteLabel(info.Route);
+        var duration = Stopwatch.GetElapsedTime(started);
         metrics.Requests.WithLabels(route, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        metrics.RequestDuration.WithLabels(route).Observe(duration.TotalSeconds);
         if (info?.Refusal is { } refusal and not Admission.RefusalReason.None)
         {
             metrics.Refusals.WithLabels(refusal.ToString()).Inc();
@@ -53,7 +57,7 @@ public sealed class AccessLogMiddleware(RequestDelegate next, EdgeMetrics metric
             return;
         }
 
-        AccessLog.Request(_logger, context.Request.Method, MaskedPath(context.Request), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        AccessLog.Request(_logger, context.Request.Method, MaskedPath(context.Request), status, duration.TotalMilliseconds,
             info?.Client.ToString() ?? "-", info?.Peer.ToString() ?? "-", route, info?.Node ?? "-", info?.UpstreamStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
             info?.UpstreamConnectTime?.TotalMilliseconds ?? 0, info?.UpstreamHeaderTime?.TotalMilliseconds ?? 0, requestBytes, responseBytes,
             context.Request.Protocol, info?.TrackingId ?? "-");

@@ -43,8 +43,10 @@ public static class LoggingSetup
             .MinimumLevel.Override(Admission.AdmissionLog.Category, LogEventLevel.Information)
             .Enrich.FromLogContext();
 
+        // JSON (the container default) goes out in batches off the request path; text is for people at a
+        // terminal and keeps the console sink's immediate, coloured lines.
         configuration = settings.LogFormat == LogFormat.Json
-            ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter())
+            ? configuration.WriteTo.Sink(new BatchedStdoutSink(new RenderedCompactJsonFormatter(), Console.OpenStandardOutput()), BatchedStdoutSink.Options)
             : configuration.WriteTo.Console(outputTemplate: TextTemplate);
 
         if (extraSink is not null)

@@ -38,6 +38,8 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(1, Delta("edgeproxy_requests_total", ("route", "dr"), ("status", "403")));
         Assert.Equal(1, Delta("edgeproxy_refusals_total", ("reason", "ClientNotAllowed")));
         Assert.Equal(3, Delta("edgeproxy_upstream_duration_seconds_count", ("route", "dr"), ("node", "publisher")));
+        Assert.Equal(4, Delta("edgeproxy_request_duration_seconds_count", ("route", "dr")));
+        Assert.Contains(after, s => s.Name == "edgeproxy_requests_in_flight" && s.Value == 0);
         Assert.Equal(1, PrometheusText.Value(after, "edgeproxy_config_info", ("version", _lab.State.Current.Version)));
         Assert.Contains(after, s => s.Name.StartsWith("microsoft_aspnetcore_server_kestrel_kestrel_active_connections", StringComparison.Ordinal));
 
