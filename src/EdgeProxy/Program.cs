@@ -3,6 +3,7 @@ using EdgeProxy.Hosting;
 using EdgeProxy.Operations;
 using Serilog;
 
+InlineIo.ApplyDefault();
 Log.Logger = LoggingSetup.CreateBootstrapLogger();
 try
 {

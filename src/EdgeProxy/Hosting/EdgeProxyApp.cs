@@ -30,6 +30,7 @@ public static class EdgeProxyApp
         var settings = configuration.Settings;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = InlineIo.Enabled);
 
         var state = new ProxyState(configuration, options.TimeProvider);
         var levelSwitch = new LoggingLevelSwitch();

@@ -2,7 +2,6 @@ using EdgeProxy.Configuration;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 
 namespace EdgeProxy.Operations;
 
@@ -43,10 +42,10 @@ public static class LoggingSetup
             .MinimumLevel.Override(Admission.AdmissionLog.Category, LogEventLevel.Information)
             .Enrich.FromLogContext();
 
-        // JSON (the container default) goes out in batches off the request path; text is for people at a
-        // terminal and keeps the console sink's immediate, coloured lines.
+        // JSON (the container default) is written in buffered batches; text is for people at a terminal
+        // and keeps the console sink's immediate, coloured lines.
         configuration = settings.LogFormat == LogFormat.Json
-            ? configuration.WriteTo.Sink(new BatchedStdoutSink(new RenderedCompactJsonFormatter(), Console.OpenStandardOutput()), BatchedStdoutSink.Options)
+            ? configuration.WriteTo.Sink(new StdoutLineSink(Console.OpenStandardOutput()))
             : configuration.WriteTo.Console(outputTemplate: TextTemplate);
 
         if (extraSink is not null)

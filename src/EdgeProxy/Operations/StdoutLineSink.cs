@@ -1,0 +1,145 @@
+using System.Buffers;
+using Serilog.Core;
+using Serilog.Debugging;
+using Serilog.Events;
+using Serilog.Parsing;
+
+namespace EdgeProxy.Operations;
+
+/// <summary>
+/// JSON log lines to stdout without a write per line and without ever holding a request: each event is
+/// formatted where it is logged (so it dies young, in gen0) and its bytes are appended to a buffer; a
+/// background thread writes the buffer 50 ms after its first line, or at once when 64 KB are waiting.
+/// If stdout stops draining, lines beyond 8 MB waiting are dropped and counted in a warning line rather
+/// than blocking requests or growing memory. Hand-written because Serilog's console sink writes and
+/// flushes every event (a system call per request for the access log), and its batching sink keeps every
+/// event alive until its batch is written, which promotes them out of gen0.
+/// </summary>
+public sealed class StdoutLineSink : ILogEventSink, IDisposable
+{
+    public const int WriteThreshold = 64 * 1024;
+
+    public static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(50);
+
+    private static readonly MessageTemplate DroppedTemplate = new MessageTemplateParser().Parse(
+        "{DroppedLines} log lines were dropped: stdout did not take them fast enough");
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_line;
+
+    private readonly Stream _output;
+    private readonly int _maxPendingBytes;
+    private readonly Lock _sync = new();
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly Thread _writer;
+    private ArrayBufferWriter<byte> _pending = new(WriteThreshold * 2);
+    private ArrayBufferWriter<byte> _writing = new(WriteThreshold * 2);
+    private long _dropped;
+    private volatile bool _stopping;
+
+    public StdoutLineSink(Stream output, int maxPendingBytes = 8 * 1024 * 1024)
+    {
+        _output = output;
+        _maxPendingBytes = maxPendingBytes;
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "EdgeProxy log writer" };
+        _writer.Start();
+    }
+
+    public void Emit(LogEvent logEvent)
+    {
+        var line = t_line ??= new ArrayBufferWriter<byte>(1024);
+        line.ResetWrittenCount();
+        JsonLineFormatter.Write(logEvent, line);
+        bool wake;
+        lock (_sync)
+        {
+            if (_pending.WrittenCount + line.WrittenCount > _maxPendingBytes)
+            {
+                _dropped++;
+                return;
+            }
+
+            // Wake the writer for the first line of a batch (it then waits FlushDelay for more) and when a
+            // write's worth is waiting.
+            var before = _pending.WrittenCount;
+            _pending.Write(line.WrittenSpan);
+            wake = before == 0 || (before < WriteThreshold && _pending.WrittenCount >= WriteThreshold);
+        }
+
+        if (wake)
+        {
+            _wake.Set();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _wake.Set();
+        _writer.Join();
+        _wake.Dispose();
+    }
+
+    private void WriteLoop()
+    {
+        while (!_stopping)
+        {
+            _wake.WaitOne();
+            if (!_stopping && PendingBytes() < WriteThreshold)
+            {
+                _wake.WaitOne(FlushDelay);
+            }
+
+            WritePending();
+        }
+
+        WritePending();
+    }
+
+    private int PendingBytes()
+    {
+        lock (_sync)
+        {
+            return _pending.WrittenCount;
+        }
+    }
+
+    private void WritePending()
+    {
+        long dropped;
+        lock (_sync)
+        {
+            (_pending, _writing) = (_writing, _pending);
+            dropped = _dropped;
+            _dropped = 0;
+        }
+
+        try
+        {
+            if (dropped > 0)
+            {
+                JsonLineFormatter.Write(new LogEvent(DateTimeOffset.Now, LogEventLevel.Warning, null, DroppedTemplate,
+                    [new LogEventProperty("DroppedLines", new ScalarValue(dropped)), new LogEventProperty("SourceContext", new ScalarValue(typeof(StdoutLineSink).FullName))]), _writing);
+            }
+
+            if (_writing.WrittenCount > 0)
+            {
+                _output.Write(_writing.WrittenSpan);
+                _output.Flush();
+            }
+        }
+        catch (IOException ex)
+        {
+            SelfLog.WriteLine("EdgeProxy log writer: stdout write failed, {0} bytes lost: {1}", _writing.WrittenCount, ex.Message);
+        }
+        finally
+        {
+            _writing.ResetWrittenCount();
+        }
+    }
+}
