@@ -38,18 +38,13 @@ public sealed class AccessLogMiddleware(RequestDelegate next, EdgeMetrics metric
     {
         var info = context.Features.Get<EdgeRequestInfo>();
         var status = context.Response.StatusCode;
-        var route = info is null ? "none" : RouteLabel(info.Route);
+        var slot = info is null ? RouteSlot.None : new RouteSlot((int)info.Route, RouteLabel(info.Route));
+        var route = slot.Label;
         var duration = Stopwatch.GetElapsedTime(started);
-        metrics.Requests.WithLabels(route, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
-        metrics.RequestDuration.WithLabels(route).Observe(duration.TotalSeconds);
+        metrics.RecordRequest(slot, status, duration.TotalSeconds, info?.Node, info?.UpstreamHeaderTime?.TotalSeconds);
         if (info?.Refusal is { } refusal and not Admission.RefusalReason.None)
         {
             metrics.Refusals.WithLabels(refusal.ToString()).Inc();
-        }
-
-        if (info?.UpstreamHeaderTime is { } headerTime && info.Node is { } node)
-        {
-            metrics.UpstreamDuration.WithLabels(route, node).Observe(headerTime.TotalSeconds);
         }
 
         if (!_logger.IsEnabled(LogLevel.Information))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Prometheus;
 
 namespace EdgeProxy.Operations;
@@ -17,16 +18,25 @@ public sealed class EdgeMetrics : IDisposable
 
     // Recorded once or twice per request or stream: through the meter adapter they cost more CPU than the
     // rest of the metrics together (a tenth of a proxied request). The request duration and in-flight
-    // count are EdgeProxy's own instead; node time is edgeproxy_upstream_duration_seconds.
+    // count are EdgeProxy's own instead; node time is edgeproxy_upstream_duration_seconds; node connections are
+    // UpstreamConnectionGauge.
     private static readonly string[] PerRequestInstruments =
     [
         "kestrel.queued_requests",
         "http.client.request.duration",
         "http.client.request.time_in_queue",
         "http.client.active_requests",
+        UpstreamConnectionGauge.Instrument,
     ];
 
+    // prometheus-net finds a labelled child by hashing its label values on every call; the three a request
+    // records are kept here by route slot and status instead (a race only creates the same child twice).
+    private const int StatusSlots = 600;
+    private readonly Counter.Child?[]?[] _requests = new Counter.Child?[]?[RouteSlot.Count];
+    private readonly Histogram.Child?[] _durations = new Histogram.Child?[RouteSlot.Count];
+    private readonly Histogram.Child?[]?[] _upstream = new Histogram.Child?[]?[RouteSlot.Count];
     private readonly IDisposable _meterAdapter;
+    private readonly UpstreamConnectionGauge _upstreamConnections;
 
     public EdgeMetrics()
     {
@@ -45,6 +55,7 @@ public sealed class EdgeMetrics : IDisposable
         RequestDuration = factory.CreateHistogram("edgeproxy_request_duration_seconds", "Time from a request's arrival until its response was sent, by route.",
             ["route"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         InFlight = factory.CreateGauge("edgeproxy_requests_in_flight", "Requests being answered now.");
+        _upstreamConnections = new UpstreamConnectionGauge(Registry, factory);
         _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
@@ -77,6 +88,25 @@ public sealed class EdgeMetrics : IDisposable
 
     public Gauge InFlight { get; }
 
+    /// <summary>Counts an answered request and its duration (and its node time, when a node answered).</summary>
+    public void RecordRequest(RouteSlot route, int status, double seconds, string? node, double? nodeSeconds)
+    {
+        var byStatus = _requests[route.Index] ??= new Counter.Child?[StatusSlots];
+        var slot = status is >= 0 and < StatusSlots ? status : 0;
+        var counter = slot == status
+            ? byStatus[slot] ??= Requests.WithLabels(route.Label, status.ToString(CultureInfo.InvariantCulture))
+            : Requests.WithLabels(route.Label, status.ToString(CultureInfo.InvariantCulture));
+        counter.Inc();
+        (_durations[route.Index] ??= RequestDuration.WithLabels(route.Label)).Observe(seconds);
+        if (node is not null && nodeSeconds is { } upstream)
+        {
+            var byNode = _upstream[route.Index] ??= new Histogram.Child?[2];
+            var nodeSlot = node == Upstreams.YarpConfigBuilder.PublisherDestination ? 0 : node == Upstreams.YarpConfigBuilder.SubscriberDestination ? 1 : -1;
+            var histogram = nodeSlot < 0 ? UpstreamDuration.WithLabels(route.Label, node) : byNode[nodeSlot] ??= UpstreamDuration.WithLabels(route.Label, node);
+            histogram.Observe(upstream);
+        }
+    }
+
     public void SetConfigVersion(string version)
     {
         foreach (var labels in ConfigInfo.GetAllLabelValues().ToList())
@@ -87,5 +117,17 @@ public sealed class EdgeMetrics : IDisposable
         ConfigInfo.WithLabels(version).Set(1);
     }
 
-    public void Dispose() => _meterAdapter.Dispose();
+    public void Dispose()
+    {
+        _meterAdapter.Dispose();
+        _upstreamConnections.Dispose();
+    }
+}
+
+/// <summary>A request's route as a metrics label and a small index (the routes plus "none" for requests never classified).</summary>
+public readonly record struct RouteSlot(int Index, string Label)
+{
+    public const int Count = 6;
+
+    public static readonly RouteSlot None = new(Count - 1, "none");
 }

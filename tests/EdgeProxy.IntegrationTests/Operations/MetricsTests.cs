@@ -42,6 +42,10 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Contains(after, s => s.Name == "edgeproxy_requests_in_flight" && s.Value == 0);
         Assert.Equal(1, PrometheusText.Value(after, "edgeproxy_config_info", ("version", _lab.State.Current.Version)));
         Assert.Contains(after, s => s.Name.StartsWith("microsoft_aspnetcore_server_kestrel_kestrel_active_connections", StringComparison.Ordinal));
+        // Node connections come from EdgeProxy's own gauge, not HttpClient's per-request instrument through the adapter.
+        Assert.True(PrometheusText.Value(after, "edgeproxy_upstream_connections", ("state", "idle")) +
+            PrometheusText.Value(after, "edgeproxy_upstream_connections", ("state", "active")) >= 1, "no open node connection in edgeproxy_upstream_connections");
+        Assert.DoesNotContain(after, s => s.Name.Contains("open_connections", StringComparison.Ordinal));
 
         double Delta(string name, params (string, string)[] labels) => PrometheusText.Value(after, name, labels) - PrometheusText.Value(before, name, labels);
     }

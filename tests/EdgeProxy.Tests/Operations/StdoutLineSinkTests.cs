@@ -227,3 +227,14 @@ public sealed class JsonLineFormatterTests
         return text.ToString();
     }
 }
+
+public sealed class RouteSlotTests
+{
+    [Fact]
+    public void EveryRoute_HasItsOwnSlot_BeforeTheSlotForUnclassifiedRequests()
+    {
+        var routes = Enum.GetValues<EdgeProxy.Edge.EdgeRoute>();
+        Assert.Equal(RouteSlot.Count - 1, routes.Length);
+        Assert.All(routes, route => Assert.InRange((int)route, 0, RouteSlot.None.Index - 1));
+    }
+}
