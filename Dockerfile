@@ -72,6 +72,9 @@ ENV ASPNETCORE_HTTP_PORTS=
 # With one CPU the runtime waits ten times longer (1 s of quiet) before optimising hot code: under
 # steady load that took about a minute at a third of full speed (bench/README.md). 0 optimises at once.
 ENV DOTNET_TC_CallCountingDelayMs=0
+# OpenSSL enforces EdgeProxy's TLS policy (ECDHE + AEAD only) itself, so .NET can cache one TLS context
+# per certificate instead of building one per handshake (see TlsCipherPolicy, bench/README.md).
+ENV OPENSSL_CONF=/app/openssl-edgeproxy.cnf
 # A fixed uid/gid, so file ownership on the host and Kubernetes' runAsUser can rely on it (--no-log-init:
 # no sparse lastlog entry for a high uid). The mount points exist in the image, so a read-only root
 # filesystem needs nothing created at start.

@@ -156,8 +156,8 @@ build_edgeproxy() {
 start_edgeproxy() {
   pid_alive edgeproxy && return 0
   # One core, as the peers get; the env file lifts the limits for the load generator's address.
-  # DOTNET_TC_CallCountingDelayMs=0 as the container image sets it (see the Dockerfile).
-  spawn edgeproxy env DOTNET_PROCESSOR_COUNT=1 DOTNET_TC_CallCountingDelayMs=0 ${BENCH_EDGEPROXY_ENV:-} \
+  # DOTNET_TC_CallCountingDelayMs and OPENSSL_CONF as the container image sets them (see the Dockerfile).
+  spawn edgeproxy env DOTNET_PROCESSOR_COUNT=1 DOTNET_TC_CallCountingDelayMs=0 OPENSSL_CONF="$BENCH_STATE/edgeproxy/openssl-edgeproxy.cnf" ${BENCH_EDGEPROXY_ENV:-} \
     taskset -c "$PROXY_CPU" "$BENCH_STATE/edgeproxy/EdgeProxy" --env "$bench_dir/conf/edgeproxy.env"
   wait_port edgeproxy "$PROXY_ADDR" "${PORT[edgeproxy]}"
 }

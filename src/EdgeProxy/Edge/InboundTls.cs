@@ -23,7 +23,8 @@ public static class InboundTls
 
     public static SslServerAuthenticationOptions Options(ActiveConfiguration configuration) => new()
     {
-        CipherSuitesPolicy = Ciphers,
+        // Left to OpenSSL when it runs EdgeProxy's configuration (TlsCipherPolicy): a policy here costs a new TLS context per handshake.
+        CipherSuitesPolicy = TlsCipherPolicy.FromOpenSslConfiguration ? null : Ciphers,
         ServerCertificateContext = configuration.ServerCertificateContext,
         EnabledSslProtocols = configuration.Settings.InboundProtocols,
         ClientCertificateRequired = false,

@@ -197,5 +197,8 @@ public static class EdgeProxyApp
         var s = configuration.Settings;
         HostingLog.Starting(logger, configuration.Version, (s.BindAddress ?? IPAddress.IPv6Any).ToString(), s.Port, s.InternalBindAddress.ToString(), s.StatusPort,
             s.Publisher.ToString(), s.Subscriber.ToString(), string.Join(", ", configuration.Env.FilesRead));
+        HostingLog.CipherPolicy(logger, TlsCipherPolicy.FromOpenSslConfiguration
+            ? $"OpenSSL ({TlsCipherPolicy.Variable}={Environment.GetEnvironmentVariable(TlsCipherPolicy.Variable)}): TLS contexts cached, sessions resumed"
+            : $"EdgeProxy per connection (set {TlsCipherPolicy.Variable} to {Path.Combine(AppContext.BaseDirectory, TlsCipherPolicy.FileName)} for cached TLS contexts, about 1.6 times the new-connection rate)");
     }
 }

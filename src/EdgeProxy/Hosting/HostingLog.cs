@@ -6,6 +6,9 @@ internal static partial class HostingLog
     [LoggerMessage(1001, LogLevel.Information, "EdgeProxy starting: configuration {ConfigVersion}, public https://{BindAddress}:{Port}, status http://{StatusAddress}:{StatusPort}, publisher {Publisher}, subscriber {Subscriber}, env files {EnvFiles}")]
     public static partial void Starting(ILogger logger, string configVersion, string bindAddress, int port, string statusAddress, int statusPort, string publisher, string subscriber, string envFiles);
 
+    [LoggerMessage(1004, LogLevel.Information, "TLS cipher policy (ECDHE with AEAD ciphers only) enforced by {Enforcer}")]
+    public static partial void CipherPolicy(ILogger logger, string enforcer);
+
     [LoggerMessage(1002, LogLevel.Warning, "Configuration: {Message}")]
     public static partial void ConfigurationWarning(ILogger logger, string message);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeProxy.IntegrationTests.Infrastructure;
 
 namespace EdgeProxy.IntegrationTests.Edge;
@@ -52,21 +51,5 @@ public sealed class InboundTlsTests : IAsyncLifetime
         Assert.Matches("Ciphersuite: ECDHE-ECDSA-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)", output);
     }
 
-    private async Task<(int ExitCode, string Output)> OpenSslAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in new[] { "s_client", "-connect", $"127.0.0.1:{_lab.PublicUri.Port}", "-servername", "edgeproxy.lab.local",
-            "-CAfile", RepoPaths.SampleCert("ca.crt"), "-verify_return_error", "-brief" }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("openssl is required for the TLS tests");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> OpenSslAsync(params string[] arguments) => OpenSslClient.ConnectAsync(_lab.PublicUri.Port, arguments);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using CloudConnectSimulator;
 using EdgeProxy.IntegrationTests.Infrastructure;
@@ -43,6 +44,8 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         ]);
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // As the container image runs it: OpenSSL enforces the cipher policy (TlsCipherPolicy).
+        start.Environment["OPENSSL_CONF"] = Path.Combine(AppContext.BaseDirectory, "openssl-edgeproxy.cnf");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EdgeProxy.dll"));
         start.ArgumentList.Add("--env");
         start.ArgumentList.Add(env);
@@ -69,6 +72,29 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         await _publisher.DisposeAsync();
         await _subscriber.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task OpenSslConfiguration_EnforcesTheCipherPolicy_AndNodesStillAnswer()
+    {
+        Assert.Contains(_output, l => l.Contains("TLS cipher policy (ECDHE with AEAD ciphers only) enforced by OpenSSL (OPENSSL_CONF=", StringComparison.Ordinal));
+
+        foreach (var cipher in new[] { "ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384" })
+        {
+            var (refused, output) = await OpenSslClient.ConnectAsync(_port, "-tls1_2", "-cipher", cipher + "@SECLEVEL=0");
+            Assert.True(refused != 0, $"{cipher} was accepted: {output}");
+        }
+
+        var (exitCode, aead) = await OpenSslClient.ConnectAsync(_port, "-tls1_2");
+        Assert.Equal(0, exitCode);
+        Assert.Matches("Ciphersuite: ECDHE-ECDSA-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)", aead);
+        var (tls11, old) = await OpenSslClient.ConnectAsync(_port, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0");
+        Assert.True(tls11 != 0, old);
+
+        // The node connections run under the same OpenSSL configuration.
+        using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
+        using var response = await client.PostAsync("/drapi/v1/tasks", JsonContent.Create(new { mediaType = "chat", name = "cipher policy" }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
     [Fact]
