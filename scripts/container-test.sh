@@ -220,6 +220,14 @@ else
   fail "run: expected uid 10001, no capabilities, read-only root and a listener on 443; got '$status', read-only=$readonly_root"
 fi
 
+# The image's OPENSSL_CONF is EdgeProxy's own file, so OpenSSL enforces the cipher policy (event 1004).
+if grep -q '"Enforcer":"OpenSSL (OPENSSL_CONF=/app/openssl-edgeproxy.cnf)' <<<"$logs"; then
+  pass "tls policy: OpenSSL enforces ECDHE + AEAD from /app/openssl-edgeproxy.cnf (TLS contexts cached)"
+else
+  grep -F '"EventId":{"Id":1004' <<<"$logs" || true
+  fail "tls policy: start-up event 1004 does not say OpenSSL enforces the policy from /app/openssl-edgeproxy.cnf"
+fi
+
 if $healthy && [[ "$health" == healthy:* ]] && exec_health="$(podman exec "$proxy" /app/EdgeProxy health --env-dir /etc/edgeproxy/env 2>&1)" \
   && [[ "$exec_health" == "healthy: http://127.0.0.1:10001/healthz answered 200 OK" ]]; then
   pass "healthcheck: podman healthcheck run -> '$health'; podman exec /app/EdgeProxy health (no shell) -> exit 0"
