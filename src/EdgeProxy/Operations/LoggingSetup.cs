@@ -1,7 +1,11 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using EdgeProxy.Configuration;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Formatting.Display;
 
 namespace EdgeProxy.Operations;
 
@@ -15,6 +19,24 @@ public static class LoggingSetup
         .MinimumLevel.Information()
         .WriteTo.Console(outputTemplate: TextTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
         .CreateLogger();
+
+    private static readonly MessageTemplateTextFormatter TextFormatter = new(TextTemplate, CultureInfo.InvariantCulture);
+
+    [ThreadStatic]
+    private static StringWriter? t_text;
+
+    /// <summary>One event as a line of text (<see cref="TextTemplate"/>), UTF-8, appended to <paramref name="output"/>.</summary>
+    public static void TextLine(LogEvent logEvent, IBufferWriter<byte> output)
+    {
+        var text = t_text ??= new StringWriter(CultureInfo.InvariantCulture);
+        var builder = text.GetStringBuilder().Clear();
+        TextFormatter.Format(logEvent, text);
+        foreach (var chunk in builder.GetChunks())
+        {
+            var written = Encoding.UTF8.GetBytes(chunk.Span, output.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length)));
+            output.Advance(written);
+        }
+    }
 
     public static Logger CreateLogger(EdgeProxySettings settings, LoggingLevelSwitch level, ILogEventSink? extraSink = null)
     {
@@ -42,11 +64,11 @@ public static class LoggingSetup
             .MinimumLevel.Override(Admission.AdmissionLog.Category, LogEventLevel.Information)
             .Enrich.FromLogContext();
 
-        // JSON (the container default) is written in buffered batches; text is for people at a terminal
-        // and keeps the console sink's immediate, coloured lines.
-        configuration = settings.LogFormat == LogFormat.Json
-            ? configuration.WriteTo.Sink(new StdoutLineSink(Console.OpenStandardOutput()))
-            : configuration.WriteTo.Console(outputTemplate: TextTemplate);
+        // JSON lines (the container default) or text, both through the buffered writer: logging never
+        // waits for stdout, which matters with I/O continuations running inline (InlineIo).
+        configuration = configuration.WriteTo.Sink(settings.LogFormat == LogFormat.Json
+            ? new StdoutLineSink(Console.OpenStandardOutput())
+            : new StdoutLineSink(Console.OpenStandardOutput(), TextLine));
 
         if (extraSink is not null)
         {

@@ -7,13 +7,14 @@ using Serilog.Parsing;
 namespace EdgeProxy.Operations;
 
 /// <summary>
-/// JSON log lines to stdout without a write per line and without ever holding a request: each event is
+/// Log lines to stdout without a write per line and without ever holding a request: each event is
 /// formatted where it is logged (so it dies young, in gen0) and its bytes are appended to a buffer; a
 /// background thread writes the buffer 50 ms after its first line, or at once when 64 KB are waiting.
 /// If stdout stops draining, lines beyond 8 MB waiting are dropped and counted in a warning line rather
 /// than blocking requests or growing memory. Hand-written because Serilog's console sink writes and
-/// flushes every event (a system call per request for the access log), and its batching sink keeps every
-/// event alive until its batch is written, which promotes them out of gen0.
+/// flushes every event on the logging thread (a system call per request for the access log, and with
+/// I/O continuations inline a stalled stdout would stall every connection), and its batching sink keeps
+/// every event alive until its batch is written, which promotes them out of gen0.
 /// </summary>
 public sealed class StdoutLineSink : ILogEventSink, IDisposable
 {
@@ -28,6 +29,7 @@ public sealed class StdoutLineSink : ILogEventSink, IDisposable
     private static ArrayBufferWriter<byte>? t_line;
 
     private readonly Stream _output;
+    private readonly Action<LogEvent, IBufferWriter<byte>> _format;
     private readonly int _maxPendingBytes;
     private readonly Lock _sync = new();
     private readonly AutoResetEvent _wake = new(false);
@@ -37,9 +39,13 @@ public sealed class StdoutLineSink : ILogEventSink, IDisposable
     private long _dropped;
     private volatile bool _stopping;
 
-    public StdoutLineSink(Stream output, int maxPendingBytes = 8 * 1024 * 1024)
+    /// <param name="output">Where the lines go (stdout).</param>
+    /// <param name="format">Appends one event's line, newline included; JSON lines when not given.</param>
+    /// <param name="maxPendingBytes">How much may wait for a stalled output before lines are dropped.</param>
+    public StdoutLineSink(Stream output, Action<LogEvent, IBufferWriter<byte>>? format = null, int maxPendingBytes = 8 * 1024 * 1024)
     {
         _output = output;
+        _format = format ?? JsonLineFormatter.Write;
         _maxPendingBytes = maxPendingBytes;
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "EdgeProxy log writer" };
         _writer.Start();
@@ -49,7 +55,7 @@ public sealed class StdoutLineSink : ILogEventSink, IDisposable
     {
         var line = t_line ??= new ArrayBufferWriter<byte>(1024);
         line.ResetWrittenCount();
-        JsonLineFormatter.Write(logEvent, line);
+        _format(logEvent, line);
         bool wake;
         lock (_sync)
         {
@@ -123,7 +129,7 @@ public sealed class StdoutLineSink : ILogEventSink, IDisposable
         {
             if (dropped > 0)
             {
-                JsonLineFormatter.Write(new LogEvent(DateTimeOffset.Now, LogEventLevel.Warning, null, DroppedTemplate,
+                _format(new LogEvent(DateTimeOffset.Now, LogEventLevel.Warning, null, DroppedTemplate,
                     [new LogEventProperty("DroppedLines", new ScalarValue(dropped)), new LogEventProperty("SourceContext", new ScalarValue(typeof(StdoutLineSink).FullName))]), _writing);
             }
 

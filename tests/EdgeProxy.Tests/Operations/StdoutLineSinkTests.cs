@@ -36,6 +36,19 @@ public sealed class StdoutLineSinkTests
     }
 
     [Fact]
+    public void TextLines_UseTheTextTemplate()
+    {
+        var output = new RecordingStream();
+        using (var logger = new LoggerConfiguration().WriteTo.Sink(new StdoutLineSink(output, LoggingSetup.TextLine)).CreateLogger())
+        {
+            logger.ForContext("SourceContext", "EdgeProxy.Access").Warning("{Method} {Path} {Status}", "GET", "/drapi/v1/ping", 503);
+        }
+
+        var line = Assert.Single(output.Lines());
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d \[WRN\] EdgeProxy\.Access: GET /drapi/v1/ping 503$", line);
+    }
+
+    [Fact]
     public async Task FirstLine_IsWrittenWithoutWaitingForMore()
     {
         var output = new RecordingStream();
