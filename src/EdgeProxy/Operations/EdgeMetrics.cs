@@ -92,10 +92,7 @@ public sealed class EdgeMetrics : IDisposable
     public void RecordRequest(RouteSlot route, int status, double seconds, string? node, double? nodeSeconds)
     {
         var byStatus = _requests[route.Index] ??= new Counter.Child?[StatusSlots];
-        var slot = status is >= 0 and < StatusSlots ? status : 0;
-        var counter = slot == status
-            ? byStatus[slot] ??= Requests.WithLabels(route.Label, status.ToString(CultureInfo.InvariantCulture))
-            : Requests.WithLabels(route.Label, status.ToString(CultureInfo.InvariantCulture));
+        var counter = status is >= 0 and < StatusSlots ? byStatus[status] ??= RequestsWith(status) : RequestsWith(status);
         counter.Inc();
         (_durations[route.Index] ??= RequestDuration.WithLabels(route.Label)).Observe(seconds);
         if (node is not null && nodeSeconds is { } upstream)
@@ -105,6 +102,8 @@ public sealed class EdgeMetrics : IDisposable
             var histogram = nodeSlot < 0 ? UpstreamDuration.WithLabels(route.Label, node) : byNode[nodeSlot] ??= UpstreamDuration.WithLabels(route.Label, node);
             histogram.Observe(upstream);
         }
+
+        Counter.Child RequestsWith(int code) => Requests.WithLabels(route.Label, code.ToString(CultureInfo.InvariantCulture));
     }
 
     public void SetConfigVersion(string version)
