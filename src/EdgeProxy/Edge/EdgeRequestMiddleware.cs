@@ -23,7 +23,7 @@ public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state
         }
 
         var incoming = context.Request.Headers[header];
-        var trackingId = incoming.Count == 1 && IsAcceptable(incoming[0]) ? incoming[0]! : Guid.NewGuid().ToString("D");
+        var trackingId = incoming.Count == 1 && IsAcceptable(incoming[0]) ? incoming[0]! : TrackingIds.Shared.Next();
         context.Request.Headers[header] = trackingId;
         context.Response.Headers[header] = trackingId;
         var info = new EdgeRequestInfo(peer, trackingId) { Route = state.Current.Paths.Classify(context.Request.Path.Value ?? "") };

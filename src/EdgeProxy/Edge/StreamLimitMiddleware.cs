@@ -15,22 +15,21 @@ public sealed class StreamLimitMiddleware(RequestDelegate next, ProxyState state
     private readonly ConnectionCounter _streams = new();
     private readonly ILogger _logger = loggerFactory.CreateLogger(AdmissionLog.Category);
 
-    public async Task InvokeAsync(HttpContext context)
+    // Requests the limit does not apply to pass straight through, without an async state machine of their own.
+    public Task InvokeAsync(HttpContext context)
     {
         if (!HttpProtocol.IsHttp2(context.Request.Protocol))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         var info = EdgeRequestInfo.Get(context);
-        var configuration = state.Current;
-        if (configuration.RateLimitExempt.Contains(info.Client))
-        {
-            await next(context);
-            return;
-        }
+        return state.Current.RateLimitExempt.Contains(info.Client) ? next(context) : InvokeLimitedAsync(context, info);
+    }
 
+    private async Task InvokeLimitedAsync(HttpContext context, EdgeRequestInfo info)
+    {
+        var configuration = state.Current;
         var limit = configuration.Settings.Http2StreamLimit;
         if (!_streams.TryAcquire(info.Client, limit, out var open))
         {

@@ -17,8 +17,13 @@ public sealed class AccessLogMiddleware(RequestDelegate next, EdgeMetrics metric
     {
         var started = Stopwatch.GetTimestamp();
         metrics.InFlight.Inc();
-        var requestBody = new CountingStream(context.Request.Body);
-        context.Request.Body = requestBody;
+        // A request that cannot have a body (a GET without Content-Length) keeps Kestrel's body stream: nothing to count.
+        var requestBody = context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } ? null : new CountingStream(context.Request.Body);
+        if (requestBody is not null)
+        {
+            context.Request.Body = requestBody;
+        }
+
         var originalBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var responseBody = new CountingStream(originalBody.Stream);
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody, originalBody));
@@ -30,7 +35,7 @@ public sealed class AccessLogMiddleware(RequestDelegate next, EdgeMetrics metric
         {
             context.Features.Set(originalBody);
             metrics.InFlight.Dec();
-            Record(context, started, requestBody.BytesRead, responseBody.BytesWritten);
+            Record(context, started, requestBody?.BytesRead ?? 0, responseBody.BytesWritten);
         }
     }
 

@@ -12,13 +12,14 @@ public sealed class ProbeTimingHandler(TimeProvider time) : DelegatingHandler
     public static readonly HttpRequestOptionsKey<bool> IsProbe = new("EdgeProxy.IsProbe");
     public static readonly HttpRequestOptionsKey<ProbeTiming> Timing = new("EdgeProxy.ProbeTiming");
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (!request.Options.TryGetValue(IsProbe, out var isProbe) || !isProbe)
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
+    // Traffic passes straight through, without an async state machine of its own (one per proxied request otherwise).
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.Options.TryGetValue(IsProbe, out var isProbe) && isProbe
+            ? SendProbeAsync(request, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
 
+    private async Task<HttpResponseMessage> SendProbeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         try
