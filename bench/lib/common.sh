@@ -10,8 +10,8 @@ mkdir -p "$BENCH_STATE/pids" "$BENCH_STATE/logs"
 
 # Topology (127.0.0.5x and ports 19xxx, so nothing clashes with the lab or the tests).
 PROXY_ADDR=127.0.0.51
-declare -A PORT=([edgeproxy]=19441 [nginx]=19442 [haproxy]=19443 [direct]=19446)
-declare -A HOST=([edgeproxy]=$PROXY_ADDR [nginx]=$PROXY_ADDR [haproxy]=$PROXY_ADDR [direct]=127.0.0.53)
+declare -A PORT=([edgeproxy]=19441 [nginx]=19442 [haproxy]=19443 [yarp]=19447 [direct]=19446)
+declare -A HOST=([edgeproxy]=$PROXY_ADDR [nginx]=$PROXY_ADDR [haproxy]=$PROXY_ADDR [yarp]=$PROXY_ADDR [direct]=127.0.0.53)
 NODE1=127.0.0.53
 NODE2=127.0.0.54
 NODE_PORT=19445
@@ -162,6 +162,24 @@ start_edgeproxy() {
   wait_port edgeproxy "$PROXY_ADDR" "${PORT[edgeproxy]}"
 }
 
+# The framework floor (bench/YarpFloor): Kestrel + YARP forwarding over mutual TLS to node1 and nothing
+# else, with EdgeProxy's runtime settings; what the stack costs before EdgeProxy adds anything.
+build_yarp() {
+  log "building the YARP floor (Release)"
+  dotnet publish "$bench_dir/YarpFloor/YarpFloor.csproj" -c Release -o "$BENCH_STATE/yarp" --nologo -v quiet \
+    >"$BENCH_STATE/logs/build-yarp.log" 2>&1 || { cat "$BENCH_STATE/logs/build-yarp.log" >&2; die "YARP floor build failed"; }
+}
+
+start_yarp() {
+  pid_alive yarp && return 0
+  local certs=$BENCH_STATE/certs
+  spawn yarp env DOTNET_PROCESSOR_COUNT=1 DOTNET_TC_CallCountingDelayMs=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
+    OPENSSL_CONF="$BENCH_STATE/edgeproxy/openssl-edgeproxy.cnf" ${BENCH_EDGEPROXY_ENV:-} \
+    taskset -c "$PROXY_CPU" "$BENCH_STATE/yarp/YarpFloor" "$PROXY_ADDR:${PORT[yarp]}" "$certs/proxy.crt" "$certs/proxy.key" \
+    "$certs/ca.crt" "https://$NODE1:$NODE_PORT"
+  wait_port yarp "$PROXY_ADDR" "${PORT[yarp]}"
+}
+
 start_nodes() {
   [[ -x /usr/sbin/nginx || -x /usr/bin/nginx ]] || die "nginx is not installed (apt-get install -y nginx)"
   "$bench_dir/lib/make-certs.sh" "$BENCH_STATE/certs"
@@ -169,10 +187,11 @@ start_nodes() {
   start_node node2 "$NODE2"
 }
 
-start_system() { # direct|edgeproxy|nginx|haproxy
+start_system() { # direct|edgeproxy|nginx|haproxy|yarp
   case $1 in
     direct) ;;
     edgeproxy) start_edgeproxy ;;
+    yarp) start_yarp ;;
     nginx) start_nginx ;;
     haproxy) start_haproxy ;;
   esac
