@@ -24,13 +24,14 @@ public sealed class StreamLimitMiddleware(RequestDelegate next, ProxyState state
         }
 
         var info = EdgeRequestInfo.Get(context);
-        return state.Current.RateLimitExempt.Contains(info.Client) ? next(context) : InvokeLimitedAsync(context, info);
+        var configuration = state.Current;
+        return configuration.RateLimitExempt.Contains(info.Client)
+            ? next(context)
+            : InvokeLimitedAsync(context, info, configuration.Settings.Http2StreamLimit);
     }
 
-    private async Task InvokeLimitedAsync(HttpContext context, EdgeRequestInfo info)
+    private async Task InvokeLimitedAsync(HttpContext context, EdgeRequestInfo info, int limit)
     {
-        var configuration = state.Current;
-        var limit = configuration.Settings.Http2StreamLimit;
         if (!_streams.TryAcquire(info.Client, limit, out var open))
         {
             info.Refusal = RefusalReason.StreamLimit;
