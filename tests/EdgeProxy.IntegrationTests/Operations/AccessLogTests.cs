@@ -22,7 +22,7 @@ public sealed class AccessLogTests : IAsyncLifetime
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var entry = Assert.Single(_lab.Logs.WithEventId(4001));
+        var entry = Assert.Single(await _lab.Logs.WaitForEventIdAsync(4001, 1));
         Assert.Equal("EdgeProxy.Access", InMemorySink.Property(entry, "SourceContext"));
         Assert.Equal("GET", InMemorySink.Property(entry, "Method"));
         Assert.Equal("/drapi/v1/tasks?from=*&secret=*", InMemorySink.Property(entry, "Path"));
@@ -51,7 +51,7 @@ public sealed class AccessLogTests : IAsyncLifetime
         var responses = await Task.WhenAll(client.GetAsync("/drapi/v1/ping?a"), client.GetAsync("/drapi/v1/ping?b"));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var entries = _lab.Logs.WithEventId(4001).ToList();
+        var entries = await _lab.Logs.WaitForEventIdAsync(4001, 2);
         Assert.Equal(2, entries.Count);
         Assert.Contains(entries, e => Scalar<double>(e, "UpstreamConnectMs") > 0);
         // Timers may fire a little early; the header time still covers the node's delay.
@@ -65,7 +65,7 @@ public sealed class AccessLogTests : IAsyncLifetime
 
         using var response = await client.PostAsync("/dataconn/v1/callback", new StringContent("{\"password\":\"s3cr3t-body\"}"));
 
-        var entry = Assert.Single(_lab.Logs.WithEventId(4001));
+        var entry = Assert.Single(await _lab.Logs.WaitForEventIdAsync(4001, 1));
         Assert.Equal(26, Scalar<long>(entry, "RequestBytes"));
         Assert.Equal("dataconn", InMemorySink.Property(entry, "Route"));
         Assert.DoesNotContain(_lab.Logs.Events, e => e.RenderMessage().Contains("s3cr3t-body", StringComparison.Ordinal)
@@ -82,7 +82,7 @@ public sealed class AccessLogTests : IAsyncLifetime
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        var access = Assert.Single(_lab.Logs.WithEventId(4001));
+        var access = Assert.Single(await _lab.Logs.WaitForEventIdAsync(4001, 1));
         Assert.Equal(403, Scalar<int>(access, "Status"));
         Assert.Equal("-", InMemorySink.Property(access, "Node"));
         var blocking = Assert.Single(_lab.Logs.WithEventId(3001));

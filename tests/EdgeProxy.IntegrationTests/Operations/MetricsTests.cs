@@ -16,6 +16,7 @@ public sealed class MetricsTests : IAsyncLifetime
     {
         using var status = new HttpClient { BaseAddress = _lab.StatusUri };
         var before = PrometheusText.Parse(await status.GetStringAsync("/metrics"));
+        var logged = _lab.Logs.WithEventId(4001).Count();
         using var allowed = EdgeClient.Create(_lab.PublicUri, "127.0.0.2");
         using var refused = EdgeClient.Create(_lab.PublicUri, "127.0.0.3");
 
@@ -30,6 +31,8 @@ public sealed class MetricsTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         }
 
+        // Each request's metrics are recorded just before its access-log line, which may come after the response.
+        await _lab.Logs.WaitForEventIdAsync(4001, logged + 4);
         using var response = await status.GetAsync("/metrics");
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         var after = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
