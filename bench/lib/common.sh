@@ -147,34 +147,42 @@ start_haproxy() {
   wait_port haproxy "$PROXY_ADDR" "${PORT[haproxy]}"
 }
 
-build_edgeproxy() {
-  log "building EdgeProxy (Release)"
-  dotnet publish "$repo_dir/src/EdgeProxy/EdgeProxy.csproj" -c Release -o "$BENCH_STATE/edgeproxy" --nologo -v quiet \
-    >"$BENCH_STATE/logs/build.log" 2>&1 || { cat "$BENCH_STATE/logs/build.log" >&2; die "EdgeProxy build failed"; }
+publish() { # name project output-dir: a Release build, its log in logs/build-DIR.log
+  local name=$1 project=$2 output=$3 build_log
+  build_log=$BENCH_STATE/logs/build-$(basename "$3").log
+  log "building $name (Release)"
+  dotnet publish "$project" -c Release -o "$output" --nologo -v quiet >"$build_log" 2>&1 \
+    || { cat "$build_log" >&2; die "$name build failed"; }
 }
+
+# The runtime settings for EdgeProxy and the YARP floor alike: one core, as the peers get, and
+# DOTNET_TC_CallCountingDelayMs and OPENSSL_CONF as the container image sets them (see the Dockerfile).
+# BENCH_EDGEPROXY_ENV adds more (space-separated NAME=VALUE), e.g. to try a GC setting.
+dotnet_env() {
+  # shellcheck disable=SC2086
+  echo DOTNET_PROCESSOR_COUNT=1 DOTNET_TC_CallCountingDelayMs=0 "OPENSSL_CONF=$BENCH_STATE/edgeproxy/openssl-edgeproxy.cnf" ${BENCH_EDGEPROXY_ENV:-}
+}
+
+build_edgeproxy() { publish EdgeProxy "$repo_dir/src/EdgeProxy/EdgeProxy.csproj" "$BENCH_STATE/edgeproxy"; }
 
 start_edgeproxy() {
   pid_alive edgeproxy && return 0
-  # One core, as the peers get; the env file lifts the limits for the load generator's address.
-  # DOTNET_TC_CallCountingDelayMs and OPENSSL_CONF as the container image sets them (see the Dockerfile).
-  spawn edgeproxy env DOTNET_PROCESSOR_COUNT=1 DOTNET_TC_CallCountingDelayMs=0 OPENSSL_CONF="$BENCH_STATE/edgeproxy/openssl-edgeproxy.cnf" ${BENCH_EDGEPROXY_ENV:-} \
-    taskset -c "$PROXY_CPU" "$BENCH_STATE/edgeproxy/EdgeProxy" --env "$bench_dir/conf/edgeproxy.env"
+  # The env file lifts the limits for the load generator's address.
+  # shellcheck disable=SC2046
+  spawn edgeproxy env $(dotnet_env) taskset -c "$PROXY_CPU" "$BENCH_STATE/edgeproxy/EdgeProxy" --env "$bench_dir/conf/edgeproxy.env"
   wait_port edgeproxy "$PROXY_ADDR" "${PORT[edgeproxy]}"
 }
 
 # The framework floor (bench/YarpFloor): Kestrel + YARP forwarding over mutual TLS to node1 and nothing
 # else, with EdgeProxy's runtime settings; what the stack costs before EdgeProxy adds anything.
-build_yarp() {
-  log "building the YARP floor (Release)"
-  dotnet publish "$bench_dir/YarpFloor/YarpFloor.csproj" -c Release -o "$BENCH_STATE/yarp" --nologo -v quiet \
-    >"$BENCH_STATE/logs/build-yarp.log" 2>&1 || { cat "$BENCH_STATE/logs/build-yarp.log" >&2; die "YARP floor build failed"; }
-}
+build_yarp() { publish "the YARP floor" "$bench_dir/YarpFloor/YarpFloor.csproj" "$BENCH_STATE/yarp"; }
 
 start_yarp() {
   pid_alive yarp && return 0
   local certs=$BENCH_STATE/certs
-  spawn yarp env DOTNET_PROCESSOR_COUNT=1 DOTNET_TC_CallCountingDelayMs=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
-    OPENSSL_CONF="$BENCH_STATE/edgeproxy/openssl-edgeproxy.cnf" ${BENCH_EDGEPROXY_ENV:-} \
+  # EdgeProxy sets the inline-completions default itself (Hosting/InlineIo.cs); the floor gets it here.
+  # shellcheck disable=SC2046
+  spawn yarp env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $(dotnet_env) \
     taskset -c "$PROXY_CPU" "$BENCH_STATE/yarp/YarpFloor" "$PROXY_ADDR:${PORT[yarp]}" "$certs/proxy.crt" "$certs/proxy.key" \
     "$certs/ca.crt" "https://$NODE1:$NODE_PORT"
   wait_port yarp "$PROXY_ADDR" "${PORT[yarp]}"
