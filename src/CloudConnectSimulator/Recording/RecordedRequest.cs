@@ -6,7 +6,7 @@ namespace CloudConnectSimulator;
 /// <param name="Path">Request path (path base included), without the query string.</param>
 /// <param name="QueryString">Query string including its leading '?', or empty.</param>
 /// <param name="Headers">Request headers; case-insensitive keys, repeated values joined with ", ".</param>
-/// <param name="Body">Body text (first 1 MiB, UTF-8) for <c>/dataconn/</c> callbacks; <c>null</c> for anything else.</param>
+/// <param name="Body">Body text (first 1 MiB, UTF-8) of a request that can have a body (Content-Length or chunked); <c>null</c> for one that cannot.</param>
 /// <param name="ClientCertificateSubject">Subject of the verified client certificate.</param>
 /// <param name="Protocol">"HTTP/1.1" or "HTTP/2".</param>
 public sealed record RecordedRequest(

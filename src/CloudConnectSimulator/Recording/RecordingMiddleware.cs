@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
 namespace CloudConnectSimulator.Recording;
@@ -16,7 +17,17 @@ internal sealed class RecordingMiddleware(RequestDelegate next, RequestRecorder 
         var request = context.Request;
         var time = timeProvider.GetUtcNow();
         var isDataConn = request.Path.StartsWithSegments(DataConnPrefix);
-        var body = isDataConn ? await ReadBodyAsync(request.Body, context.RequestAborted) : null;
+        string? body = null;
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            // Read whole, so a test sees what arrived before the node answers (or dies); the endpoint reads the kept copy.
+            var (kept, complete) = await ReadBodyAsync(request.Body, context.RequestAborted);
+            body = Encoding.UTF8.GetString(kept);
+            if (complete && !isDataConn)
+            {
+                request.Body = new MemoryStream(kept, writable: false);
+            }
+        }
 
         recorder.Record(
             new RecordedRequest(
@@ -46,20 +57,23 @@ internal sealed class RecordingMiddleware(RequestDelegate next, RequestRecorder 
 
     private static string Join(StringValues values) => values.Count == 1 ? values[0] ?? "" : string.Join(", ", values.ToArray());
 
-    private static async Task<string> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
+    // The first MaxBodyBytes bytes, and whether that was all of the body.
+    private static async Task<(byte[] Kept, bool Complete)> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
     {
         using var kept = new MemoryStream();
         var buffer = new byte[16 * 1024];
+        var complete = true;
         int read;
         while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
         {
             var room = MaxBodyBytes - (int)kept.Length;
+            complete &= room >= read;
             if (room > 0)
             {
                 kept.Write(buffer, 0, Math.Min(room, read));
             }
         }
 
-        return Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length);
+        return (kept.ToArray(), complete);
     }
 }

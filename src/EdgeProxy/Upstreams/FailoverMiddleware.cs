@@ -31,10 +31,13 @@ public sealed class FailoverMiddleware(RequestDelegate next, ActiveNodeTracker t
         }
 
         var idempotent = TransportFailure.IsIdempotent(context.Request.Method);
+        ReplayableRequestBody? body = null;
         if (!isDataConn && idempotent && HasBody(context.Request))
         {
-            // An idempotent request may be replayed after its body was (partly) sent, so keep the body to send it again.
-            context.Request.EnableBuffering();
+            // An idempotent request may be replayed after its body was (partly) sent, so keep the body (in memory, bounded).
+            body = new ReplayableRequestBody(context.Request.Body, ReplayableRequestBody.DefaultLimit);
+            context.Request.Body = body;
+            context.Response.RegisterForDispose(body);
         }
 
         await next(context);
@@ -46,13 +49,13 @@ public sealed class FailoverMiddleware(RequestDelegate next, ActiveNodeTracker t
 
         // The passive health check (inside this step) has already told the tracker, so Active is the node to use now.
         var nothingSent = TransportFailure.NothingSent(failure);
-        if (!isDataConn && (nothingSent || idempotent) && tracker.Snapshot.Active is { } active
+        if (!isDataConn && (nothingSent || (idempotent && body?.CanRewind != false)) && tracker.Snapshot.Active is { } active
             && !string.Equals(active.DestinationId(), failed.DestinationId, StringComparison.OrdinalIgnoreCase)
             && Find(proxy.AllDestinations, active) is { } other)
         {
             FailoverLog.RetriedOnOtherNode(logger, context.Request.Method, context.Request.Path.Value ?? "", failed.DestinationId,
                 TransportFailure.Describe(failure.Exception), other.DestinationId, TrackingId(context));
-            PrepareRetry(context, proxy, other);
+            PrepareRetry(context, proxy, other, body);
             await next(context);
             if (!TryGetNodeFailure(context, out failure, out failed))
             {
@@ -74,14 +77,20 @@ public sealed class FailoverMiddleware(RequestDelegate next, ActiveNodeTracker t
         // Anything else stays a forwarding error, answered 502/504 by ForwarderErrorResponder.
     }
 
+    /// <summary>For the log: which node is in what state, with addresses and probe results.</summary>
     internal static string Unavailable(bool isDataConn, ActiveNodeSnapshot snapshot) => isDataConn
         ? $"DataConn runs only on the publisher, which is unreachable: {snapshot.Publisher.Describe()}. It is never sent to the subscriber."
         : $"no Digital Routing node is active: {snapshot.DescribeNodes()}";
 
+    /// <summary>For the client: the cause without internal addresses or probe details (those are in the log and on the status listener).</summary>
+    internal static string ClientReason(bool isDataConn) => isDataConn
+        ? "DataConn runs only on the Cloud Connect publisher, which is unreachable now; it is never sent to the subscriber"
+        : "no Cloud Connect node is running Digital Routing now";
+
     // Retry-After: the soonest a node that is down now can pass RISE probes.
     private static Task WriteUnavailableAsync(HttpContext context, bool isDataConn, ActiveNodeSnapshot snapshot) =>
         EdgeResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-            isDataConn ? "publisher_unavailable" : "no_active_node", Unavailable(isDataConn, snapshot), snapshot.Rules.RecoveryTime);
+            isDataConn ? "publisher_unavailable" : "no_active_node", ClientReason(isDataConn), snapshot.Rules.RecoveryTime);
 
     private static bool TryGetNodeFailure(HttpContext context, out IForwarderErrorFeature failure, out DestinationState failed)
     {
@@ -90,16 +99,16 @@ public sealed class FailoverMiddleware(RequestDelegate next, ActiveNodeTracker t
         return failure is not null && failed is not null && !context.Response.HasStarted && TransportFailure.IsNodeFailure(failure.Error);
     }
 
-    private static void PrepareRetry(HttpContext context, IReverseProxyFeature proxy, DestinationState other)
+    private static void PrepareRetry(HttpContext context, IReverseProxyFeature proxy, DestinationState other, ReplayableRequestBody? body)
     {
         // Undo what the failed attempt left: YARP refuses to forward once a status other than 200 is set.
         context.Features.Set<IForwarderErrorFeature>(null);
         context.Response.StatusCode = StatusCodes.Status200OK;
         proxy.AvailableDestinations = [other];
         proxy.ProxiedDestination = null;
-        if (context.Request.Body.CanSeek)
+        if (body?.CanRewind == true)
         {
-            context.Request.Body.Position = 0;
+            body.Rewind();
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using EdgeProxy.Configuration;
 using EdgeProxy.Edge;
@@ -6,28 +7,26 @@ using Yarp.ReverseProxy.Transforms;
 namespace EdgeProxy.Upstreams;
 
 /// <summary>
-/// Sets the headers a node sees (DESIGN.md section 4): every client-supplied forwarding header is
-/// removed and replaced by EdgeProxy's own values, so a node never sees a client-chosen address.
+/// Sets the headers a node sees: whatever the client sent that describes the connection or its origin is removed
+/// (<see cref="RequestHeaderPolicy"/>) and EdgeProxy's own values are added, so a node never sees a client-chosen
+/// address. <c>Host</c> is the destination's configured host (<see cref="YarpConfigBuilder"/>), which YARP applies
+/// after this transform whatever Host the client sent.
 /// </summary>
 public sealed class ForwardedHeadersTransform(ProxyState state) : RequestTransform
 {
-    /// <summary>Headers that carry an address or origin; never passed through from the client.</summary>
-    public static readonly string[] ReplacedHeaders =
-    [
-        "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix",
-        "X-Forwarded-Server", "X-Real-IP", "X-Client-IP", "Forwarded", "X-Original-For", "X-Original-Host", "X-Original-Proto",
-        "X-Cluster-Client-IP", "True-Client-IP", "CF-Connecting-IP",
-    ];
-
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
         var headers = context.ProxyRequest.Headers;
-        foreach (var name in ReplacedHeaders)
+        var http = context.HttpContext;
+        // Walk the client's headers (cheap on Kestrel's dictionary) and remove from the copy YARP made.
+        foreach (var (name, _) in http.Request.Headers)
         {
-            headers.Remove(name);
+            if (RequestHeaderPolicy.IsStripped(name))
+            {
+                headers.Remove(name);
+            }
         }
 
-        var http = context.HttpContext;
         var info = EdgeRequestInfo.Get(http);
         info.Node = http.Features.Get<Yarp.ReverseProxy.Model.IReverseProxyFeature>()?.ProxiedDestination?.DestinationId;
         info.UpstreamStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -36,11 +35,14 @@ public sealed class ForwardedHeadersTransform(ProxyState state) : RequestTransfo
             ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
             : IPAddress.None.ToString();
 
-        headers.Host = state.Current.Settings.ExternalHostName;
+        // The tracking header is EdgeProxy's (kept or generated), even if its configured name has an underscore.
+        var tracking = state.Current.Settings.TrackingHeader;
+        headers.Remove(tracking);
+        headers.TryAddWithoutValidation(tracking, info.TrackingId);
         headers.TryAddWithoutValidation("X-Real-IP", client);
         headers.TryAddWithoutValidation("X-Client-IP", client);
         headers.TryAddWithoutValidation("X-Forwarded-For", $"{client}, {local}");
-        headers.TryAddWithoutValidation("X-Forwarded-Port", http.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation("X-Forwarded-Port", http.Connection.LocalPort.ToString(CultureInfo.InvariantCulture));
         headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
         headers.ConnectionClose = null;
         headers.Connection.Clear();

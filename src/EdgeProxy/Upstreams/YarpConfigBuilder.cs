@@ -29,8 +29,8 @@ public static class YarpConfigBuilder
     [
         Cluster(DrCluster, new Dictionary<string, DestinationConfig>
         {
-            [PublisherDestination] = new() { Address = settings.Publisher.BaseUri.ToString() },
-            [SubscriberDestination] = new() { Address = settings.Subscriber.BaseUri.ToString() },
+            [PublisherDestination] = Destination(settings.Publisher, settings),
+            [SubscriberDestination] = Destination(settings.Subscriber, settings),
         },
         new HealthCheckConfig
         {
@@ -48,7 +48,7 @@ public static class YarpConfigBuilder
         }),
         Cluster(DataConnCluster, new Dictionary<string, DestinationConfig>
         {
-            [PublisherDestination] = new() { Address = settings.Publisher.BaseUri.ToString() },
+            [PublisherDestination] = Destination(settings.Publisher, settings),
         },
         new HealthCheckConfig
         {
@@ -57,6 +57,11 @@ public static class YarpConfigBuilder
             AvailableDestinationsPolicy = PublisherOnlyDestinationsPolicy.PolicyName,
         }),
     ];
+
+    // Host is YARP's own per-destination Host header: its host transform runs after EdgeProxy's and would replace a Host
+    // equal to the client's (what Webex Connect sends: the proxy's own name) with this value, so this is where it is set.
+    private static DestinationConfig Destination(NodeAddress node, EdgeProxySettings settings) =>
+        new() { Address = node.BaseUri.ToString(), Host = settings.ExternalHostName };
 
     private static PassiveHealthCheckConfig Passive(EdgeProxySettings settings) => new()
     {

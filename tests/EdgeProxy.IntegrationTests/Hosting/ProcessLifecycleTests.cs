@@ -46,6 +46,9 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         // As the container image runs it: OpenSSL enforces the cipher policy (TlsCipherPolicy).
         start.Environment["OPENSSL_CONF"] = Path.Combine(AppContext.BaseDirectory, "openssl-edgeproxy.cnf");
+        // As the read-only container: no writable temporary directory, so anything that spills to a file fails.
+        start.Environment["TMPDIR"] = Path.Combine(_directory, "no-such-tmp");
+        start.Environment["ASPNETCORE_TEMP"] = Path.Combine(_directory, "no-such-tmp");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EdgeProxy.dll"));
         start.ArgumentList.Add("--env");
         start.ArgumentList.Add(env);
@@ -95,6 +98,26 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
         using var response = await client.PostAsync("/drapi/v1/tasks", JsonContent.Create(new { mediaType = "chat", name = "cipher policy" }));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    [InlineData("GET")]
+    public async Task IdempotentRequestWithLargeBody_NoTemporaryDirectory_ReachesTheNodeWhole(string method)
+    {
+        // Over ASP.NET Core's 30 KB in-memory buffer and EdgeProxy's 64 KB replay bound: streamed, never written to a file.
+        var body = new string('b', 200 * 1024);
+        using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/drapi/v1/tasks/large-body") { Content = new StringContent(body) };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.NotEqual(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotEqual(HttpStatusCode.BadGateway, response.StatusCode);
+        var seen = Assert.Single(ProxyHarness.Proxied(_publisher), r => r.Path == "/drapi/v1/tasks/large-body");
+        Assert.Equal(method, seen.Method);
+        Assert.Equal(body, seen.Body);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class ProxyHarness : IAsyncDisposable
             "TEMPLATE_TYPE=cloudconnect",
             "EDGEPROXY_ENVIRONMENT=lab",
             "EDGEPROXY_LOG_FORMAT=text",
-            "NGX_PRXY_CLOUDCONNECT_HOSTNAME=edgeproxy.lab.local",
+            $"NGX_PRXY_CLOUDCONNECT_HOSTNAME={EdgeClient.ExternalHost}",
             "PROXY_BINDING_IP=127.0.0.1",
             "NGX_PRXY_CLOUDCONNECT_PORT=0",
             "PROXY_BINDING_INTERNAL_IP=127.0.0.1",
@@ -166,8 +166,9 @@ public sealed class ProxyHarness : IAsyncDisposable
     public static IReadOnlyList<RecordedRequest> Probes(SimulatorNode node) =>
         [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") == NodeProbeRequestFactory.UserAgent)];
 
-    public HttpClient CreateClient(string sourceAddress = "127.0.0.1", Version? version = null) =>
-        EdgeClient.Create(PublicUri, sourceAddress, version);
+    /// <summary>A client shaped like Webex Connect (see <see cref="EdgeClient"/>): Host = the proxy's external name.</summary>
+    public HttpClient CreateClient(string sourceAddress = "127.0.0.1", Version? version = null, string? host = EdgeClient.ExternalHost) =>
+        EdgeClient.Create(PublicUri, sourceAddress, version, host: host);
 
     public async ValueTask DisposeAsync()
     {

@@ -112,9 +112,12 @@ public sealed class FailoverTests
             Assert.Equal("120", Assert.Single(response.Headers.GetValues("Retry-After"))); // RISE x INTERVAL = 2 x 60 s
             var (error, reason) = await ErrorAsync(response);
             Assert.Equal("no_active_node", error);
-            Assert.Contains("publisher 127.0.0.11", reason, StringComparison.Ordinal);
-            Assert.Contains("subscriber 127.0.0.12", reason, StringComparison.Ordinal);
+            AssertNoInternalDetail(reason, lab);
         }
+
+        // The detail (which node, where, why) is for the operator: the log and the status listener.
+        Assert.Contains(lab.Logs.WithEventId(2102), e => InMemorySink.Property(e, "Address").StartsWith("127.0.0.11:", StringComparison.Ordinal));
+        Assert.Contains(lab.Logs.WithEventId(2102), e => InMemorySink.Property(e, "Address").StartsWith("127.0.0.12:", StringComparison.Ordinal));
 
         Assert.True(firstTook < TimeSpan.FromSeconds(2.5), $"took {firstTook} (probe timeout 5 s)");
         Assert.Null(lab.Tracker.Snapshot.Active);
@@ -139,7 +142,9 @@ public sealed class FailoverTests
         Assert.Equal("1", Assert.Single(response.Headers.GetValues("Retry-After")));
         var (error, reason) = await ErrorAsync(response);
         Assert.Equal("no_active_node", error);
-        Assert.Contains("connection refused", reason, StringComparison.Ordinal);
+        AssertNoInternalDetail(reason, lab);
+        Assert.DoesNotContain("refused", reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(lab.Logs.WithEventId(2102), e => InMemorySink.Property(e, "Detail").Contains("connection refused", StringComparison.Ordinal));
         Assert.Empty(lab.Logs.WithEventId(2105)); // not even tried
     }
 
@@ -166,7 +171,8 @@ public sealed class FailoverTests
         Assert.True(response.Headers.Contains("Retry-After"));
         var (error, reason) = await ErrorAsync(response);
         Assert.Equal("publisher_unavailable", error);
-        Assert.Contains("DataConn runs only on the publisher", reason, StringComparison.Ordinal);
+        Assert.Contains("DataConn runs only on the Cloud Connect publisher", reason, StringComparison.Ordinal);
+        AssertNoInternalDetail(reason, lab);
         Assert.DoesNotContain(lab.Subscriber.Requests, r => r.Path.StartsWith("/dataconn", StringComparison.Ordinal));
         Assert.Empty(lab.Subscriber.DataConnCallbacks);
         // Digital Routing moved on to the subscriber, DataConn did not.
@@ -194,7 +200,10 @@ public sealed class FailoverTests
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Contains("subscriber", await served.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Contains("TLS with the node failed", (await ErrorAsync(refused)).Reason, StringComparison.Ordinal);
+        var refusedReason = (await ErrorAsync(refused)).Reason;
+        AssertNoInternalDetail(refusedReason, lab);
+        Assert.DoesNotContain("TLS", refusedReason, StringComparison.Ordinal);
+        Assert.Contains("TLS with the node failed", lab.Tracker.Snapshot.Publisher.Detail, StringComparison.Ordinal);
         Assert.Empty(lab.Publisher.Requests); // neither a probe nor a request got past its TLS
         Assert.DoesNotContain(lab.Logs.WithEventId(2101), e => InMemorySink.Property(e, "To") == "publisher");
         Assert.Equal(NodeHealth.Unhealthy, lab.Tracker.Snapshot.Publisher.Health);
@@ -244,6 +253,53 @@ public sealed class FailoverTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(ProxyHarness.Proxied(lab.Subscriber), r => r.Method == "GET" && r.Path == "/drapi/v1/tasks");
         Assert.Single(lab.Logs.WithEventId(2103));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(40 * 1024)] // over ASP.NET Core's 30 KB in-memory buffering, under EdgeProxy's 64 KB replay bound
+    public async Task IdempotentRequestWithBody_NodeDiesAfterReceivingIt_IsReplayedWithTheSameBody(int size)
+    {
+        await using var lab = await ProxyHarness.StartAsync(o =>
+        {
+            o.SubscriberMode = NodeMode.Active;
+            o.HealthCheck(NoProbesDuringTest);
+        });
+        using var client = lab.CreateClient();
+        lab.Publisher.Delay = TimeSpan.FromSeconds(30);
+        var body = new string('r', size);
+
+        var pending = client.PutAsync("/drapi/v1/tasks/replayed", new StringContent(body));
+        await Eventually(() => ProxyHarness.Proxied(lab.Publisher).Any(r => r.Method == "PUT"), "the publisher to receive the PUT");
+        lab.Publisher.Mode = NodeMode.Dead;
+        using var response = await pending;
+
+        Assert.NotEqual(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(body, Assert.Single(ProxyHarness.Proxied(lab.Publisher)).Body);
+        var replayed = Assert.Single(ProxyHarness.Proxied(lab.Subscriber), r => r.Method == "PUT");
+        Assert.Equal(body, replayed.Body);
+        Assert.Single(lab.Logs.WithEventId(2103));
+    }
+
+    [Fact]
+    public async Task IdempotentRequestWithBodyOverTheReplayBound_NodeDiesAfterReceivingIt_IsNotReplayed()
+    {
+        await using var lab = await ProxyHarness.StartAsync(o =>
+        {
+            o.SubscriberMode = NodeMode.Active;
+            o.HealthCheck(NoProbesDuringTest);
+        });
+        using var client = lab.CreateClient();
+        lab.Publisher.Delay = TimeSpan.FromSeconds(30);
+
+        var pending = client.PutAsync("/drapi/v1/tasks/too-big-to-replay", new StringContent(new string('r', ReplayableRequestBody.DefaultLimit + 1)));
+        await Eventually(() => ProxyHarness.Proxied(lab.Publisher).Any(r => r.Method == "PUT"), "the publisher to receive the PUT");
+        lab.Publisher.Mode = NodeMode.Dead;
+        using var response = await pending;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("not replayed", (await ErrorAsync(response)).Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(lab.Subscriber.Requests, r => r.Method == "PUT");
     }
 
     [Fact]
@@ -307,6 +363,16 @@ public sealed class FailoverTests
             }
 
             await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A client-facing reason names the cause, never a node's address, port or TLS detail.</summary>
+    private static void AssertNoInternalDetail(string reason, ProxyHarness lab)
+    {
+        foreach (var secret in new[] { "127.0.0.11", "127.0.0.12", lab.Publisher.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            lab.Subscriber.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "TLS", "probe", " ms" })
+        {
+            Assert.DoesNotContain(secret, reason, StringComparison.Ordinal);
         }
     }
 

@@ -20,7 +20,9 @@ public sealed class MutualTlsTests
         using var response = await client.PostAsync("/drapi/v1/tasks", new StringContent("{\"mediaType\":\"chat\"}", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("TLS with the node failed", await ReasonAsync(response), StringComparison.Ordinal);
+        // The client learns the cause, not the TLS detail: that is in the log (below) and on the status listener.
+        Assert.Equal("no Cloud Connect node is running Digital Routing now", await ReasonAsync(response));
+        Assert.Contains("TLS with the node failed", lab.Tracker.Snapshot.Publisher.Detail, StringComparison.Ordinal);
         Assert.Equal(NodeHealth.Unhealthy, lab.Tracker.Snapshot.Publisher.Health);
         var rejection = Assert.Single(lab.Logs.WithEventId(2001).DistinctBy(e => InMemorySink.Property(e, "Reason")));
         Assert.Contains("Rogue CA", InMemorySink.Property(rejection, "Reason"), StringComparison.Ordinal);
@@ -70,7 +72,7 @@ public sealed class MutualTlsTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(2.5)); // well under the 5 s probe timeout
-        Assert.Contains("connection refused", await ReasonAsync(response), StringComparison.Ordinal);
+        Assert.Equal("no Cloud Connect node is running Digital Routing now", await ReasonAsync(response));
         Assert.Contains(lab.Logs.WithEventId(2105), e => InMemorySink.Property(e, "Reason").Contains("ConnectionRefused", StringComparison.Ordinal));
     }
 
