@@ -13,7 +13,17 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
     /// <summary>File events arrive in bursts (editors write, rename, chmod); one reload per burst.</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The longest a relevant change waits for its burst to end: events that keep coming cannot starve a reload.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often the files are read whatever the events say: file events are not delivered for an in-place write to a
+    /// single-file bind mount, on many network filesystems or for some volume drivers, so this is the safety net.
+    /// </summary>
+    public static readonly TimeSpan DefaultCheckInterval = TimeSpan.FromSeconds(5);
+
     private const string SignalTrigger = "SIGHUP";
+    private const string CheckTrigger = "periodic check";
 
     private readonly ProxyState _state;
     private readonly EnvSources _sources;
@@ -23,17 +33,24 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Lock _watchLock = new();
+    private readonly TimeSpan _checkInterval;
     private bool _disposed;
     private ITimer? _debounce;
+    private ITimer? _check;
     private PosixSignalRegistration? _sighup;
+    private WatchedFiles _watched = WatchedFiles.None;
+    private long? _pendingSince;
+    private string? _lastRejection;
 
-    public ConfigurationReloader(ProxyState state, EnvSources sources, Func<IReadOnlyDictionary<string, string>> processEnvironment, TimeProvider time, ILogger<ConfigurationReloader> logger)
+    public ConfigurationReloader(ProxyState state, EnvSources sources, Func<IReadOnlyDictionary<string, string>> processEnvironment, TimeProvider time,
+        ILogger<ConfigurationReloader> logger, TimeSpan? checkInterval = null)
     {
         _state = state;
         _sources = sources;
         _processEnvironment = processEnvironment;
         _time = time;
         _logger = logger;
+        _checkInterval = checkInterval ?? DefaultCheckInterval;
     }
 
     /// <summary>Raised after every reload attempt (tests and metrics observe it).</summary>
@@ -41,7 +58,12 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _debounce = _time.CreateTimer(_ => _ = ReloadAsync("file change"), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _debounce = _time.CreateTimer(_ => OnDebounceElapsed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (_checkInterval > TimeSpan.Zero && _checkInterval != Timeout.InfiniteTimeSpan)
+        {
+            _check = _time.CreateTimer(_ => _ = ReloadAsync(CheckTrigger), null, _checkInterval, _checkInterval);
+        }
+
         if (!OperatingSystem.IsWindows())
         {
             _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -69,6 +91,7 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
             _sighup?.Dispose();
             _sighup = null;
             _debounce?.Dispose();
+            _check?.Dispose();
             foreach (var watcher in _watchers)
             {
                 watcher.Dispose();
@@ -85,7 +108,12 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
         try
         {
             var outcome = Reload(trigger);
-            Reloaded?.Invoke(outcome);
+            // The periodic check says something only when it found a change.
+            if (trigger != CheckTrigger || outcome.Status != ReloadStatus.Unchanged)
+            {
+                Reloaded?.Invoke(outcome);
+            }
+
             return outcome;
         }
         finally
@@ -100,6 +128,14 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
         var result = ConfigurationLoader.Load(_sources, _processEnvironment(), _time);
         if (result.Configuration is not { } loaded)
         {
+            // The same broken files seen again (by the periodic check or another event) are not a new rejection.
+            var rejection = string.Join('\n', result.Errors);
+            if (trigger != SignalTrigger && rejection == _lastRejection)
+            {
+                return new ReloadOutcome(ReloadStatus.Unchanged, running.Version, [], [], []);
+            }
+
+            _lastRejection = rejection;
             foreach (var error in result.Errors)
             {
                 ConfigurationLog.ReloadError(_logger, trigger, running.Version, error.ToString());
@@ -108,6 +144,7 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
             return new ReloadOutcome(ReloadStatus.Rejected, running.Version, [], [], result.Errors);
         }
 
+        _lastRejection = null;
         if (loaded.Version == running.Version)
         {
             if (trigger == SignalTrigger)
@@ -163,6 +200,9 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+        _watched = new WatchedFiles(configuration.Loaded.Env.FilesRead
+            .Concat([settings.ServerCertificatePath, settings.ServerKeyPath, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, settings.TrustBundlePath])
+            .Select(Path.GetFullPath), _sources.Directories.Select(Path.GetFullPath));
         if (directories.SequenceEqual(_watchers.Select(w => w.Path)))
         {
             return;
@@ -196,6 +236,37 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
         }
     }
 
-    // Any change in a watched directory schedules a reload; an unchanged version makes it a no-op.
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => _debounce?.Change(Debounce, Timeout.InfiniteTimeSpan);
+    // Only events for what EdgeProxy reads count (a busy log next to the env file must not delay a reload); a reload
+    // follows Debounce after the last of them, but never later than MaxDelay after the first.
+    private void OnFileEvent(object sender, FileSystemEventArgs e) => OnFileEvent(e);
+
+    internal void OnFileEvent(FileSystemEventArgs e)
+    {
+        if (!_watched.IsRelevant(e))
+        {
+            return;
+        }
+
+        lock (_watchLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _pendingSince ??= _time.GetTimestamp();
+            var left = MaxDelay - _time.GetElapsedTime(_pendingSince.Value);
+            _debounce?.Change(left < Debounce ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : Debounce, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnDebounceElapsed()
+    {
+        lock (_watchLock)
+        {
+            _pendingSince = null;
+        }
+
+        _ = ReloadAsync("file change");
+    }
 }

@@ -48,7 +48,7 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton<FailoverMetrics>();
         builder.Services.AddSingleton<ConnectionLimit>();
         builder.Services.AddSingleton(sp => new ConfigurationReloader(state, options.Sources, options.ProcessEnvironment, options.TimeProvider,
-            sp.GetRequiredService<ILogger<ConfigurationReloader>>()));
+            sp.GetRequiredService<ILogger<ConfigurationReloader>>(), options.ReloadCheckInterval));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddRateLimiter(limits =>

@@ -27,6 +27,12 @@ public sealed class HarnessOptions
     /// </summary>
     public bool WaitForFirstProbes { get; set; } = true;
 
+    /// <summary>Write the env file as a Kubernetes ConfigMap volume does (<see cref="ConfigMapVolume"/>).</summary>
+    public bool ConfigMapLayout { get; set; }
+
+    /// <summary>EdgeProxy's periodic read of its files; null: its default, infinite: file events only.</summary>
+    public TimeSpan? ReloadCheckInterval { get; set; }
+
     /// <summary>Extra env lines (KEY=VALUE), written after the defaults so they win.</summary>
     public List<string> ExtraEnv { get; } = [];
 

@@ -30,6 +30,7 @@ public sealed class ProxyHarness : IAsyncDisposable
     }
 
     private string[] _baseEnv = [];
+    private bool _configMapLayout;
 
     public SimulatorNode Publisher { get; }
     public SimulatorNode Subscriber { get; }
@@ -81,7 +82,14 @@ public sealed class ProxyHarness : IAsyncDisposable
             // timing out would start a test from the wrong state. Tests about timing set their own values.
             "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=5000",
         ];
-        await File.WriteAllLinesAsync(envFile, [.. baseLines, .. options.ExtraEnv]);
+        if (options.ConfigMapLayout)
+        {
+            await ConfigMapVolume.WriteAsync(directory, "test.env", [.. baseLines, .. options.ExtraEnv]);
+        }
+        else
+        {
+            await File.WriteAllLinesAsync(envFile, [.. baseLines, .. options.ExtraEnv]);
+        }
 
         var sources = new EnvSources([envFile], []);
         var result = ConfigurationLoader.Load(sources, new Dictionary<string, string>());
@@ -94,10 +102,11 @@ public sealed class ProxyHarness : IAsyncDisposable
         var app = EdgeProxyApp.Build(result.Configuration, result.Notices, new EdgeProxyAppOptions
         {
             ExtraLogSink = logs,
+            ReloadCheckInterval = options.ReloadCheckInterval,
             Sources = sources,
         });
         await app.StartAsync();
-        var harness = new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration) { _baseEnv = baseLines };
+        var harness = new ProxyHarness(publisher, subscriber, app, logs, directory, result.Configuration) { _baseEnv = baseLines, _configMapLayout = options.ConfigMapLayout };
         if (options.WaitForFirstProbes)
         {
             await harness.WaitForAsync(s => s.Publisher.LastProbe is not null && s.Subscriber.LastProbe is not null, "the first probe round");
@@ -107,7 +116,10 @@ public sealed class ProxyHarness : IAsyncDisposable
     }
 
     /// <summary>Rewrites the env file: the harness defaults, then <paramref name="lines"/>.</summary>
-    public Task RewriteEnvAsync(params string[] lines) => File.WriteAllLinesAsync(EnvFile, [.. _baseEnv, .. lines]);
+    /// <remarks>With <see cref="HarnessOptions.ConfigMapLayout"/>, as the kubelet updates a ConfigMap volume.</remarks>
+    public Task RewriteEnvAsync(params string[] lines) => _configMapLayout
+        ? ConfigMapVolume.WriteAsync(Directory, "test.env", [.. _baseEnv, .. lines])
+        : File.WriteAllLinesAsync(EnvFile, [.. _baseEnv, .. lines]);
 
     /// <summary>A task that completes with the next reload outcome matching <paramref name="match"/>.</summary>
     public Task<ReloadOutcome> NextReloadAsync(Func<ReloadOutcome, bool> match)
