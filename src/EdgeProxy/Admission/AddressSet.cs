@@ -21,12 +21,11 @@ public sealed class AddressSet
         var v4 = new Dictionary<int, HashSet<uint>>();
         var v6 = new Dictionary<int, HashSet<UInt128>>();
         var count = 0;
-        foreach (var network in networks)
+        foreach (var given in networks)
         {
             count++;
-            var mapped = network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96;
-            var address = mapped ? network.BaseAddress.MapToIPv4() : network.BaseAddress;
-            var prefix = network.PrefixLength - (mapped ? 96 : 0);
+            var network = IpAddressGrammar.Normalize(given);
+            var (address, prefix) = (network.BaseAddress, network.PrefixLength);
             if (address.AddressFamily == AddressFamily.InterNetwork)
             {
                 Bucket(v4, prefix).Add(Mask(ToUInt32(address), prefix));
@@ -52,7 +51,7 @@ public sealed class AddressSet
 
     public bool Contains(IPAddress address)
     {
-        address = Normalize(address);
+        address = IpAddressGrammar.Normalize(address);
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             var value = ToUInt32(address);
@@ -77,19 +76,6 @@ public sealed class AddressSet
         }
 
         return false;
-    }
-
-    /// <summary>IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address; scope ids never matter.</summary>
-    public static IPAddress Normalize(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-
-        return address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0
-            ? new IPAddress(address.GetAddressBytes())
-            : address;
     }
 
     private static HashSet<T> Bucket<T>(Dictionary<int, HashSet<T>> buckets, int prefix)

@@ -3,7 +3,7 @@ using EdgeProxy.Configuration;
 
 namespace EdgeProxy.Admission;
 
-/// <summary>Who is admitted, parsed once per configuration (DESIGN.md section 3).</summary>
+/// <summary>Who is admitted, parsed once per configuration (README, "Who is admitted").</summary>
 public sealed class AdmissionPolicy(IEnumerable<IPNetwork> clients, IEnumerable<IPNetwork> loadBalancers, string? realIpHeader, bool trafficRestricted)
 {
     public AddressSet Clients { get; } = new(clients);

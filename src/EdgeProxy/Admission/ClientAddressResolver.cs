@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 namespace EdgeProxy.Admission;
 
 /// <summary>
-/// Decides the client address and whether it is admitted (DESIGN.md section 3). Pure: the peer and
+/// Decides the client address and whether it is admitted (README, "Who is admitted"). Pure: the peer and
 /// the header values in, a decision out, so the spoofing rules are unit- and property-tested.
 /// </summary>
 public static class ClientAddressResolver
@@ -15,7 +15,7 @@ public static class ClientAddressResolver
     /// <param name="headerValues">All values of the policy's client-address header (ignored unless the peer is a trusted load balancer).</param>
     public static AdmissionDecision Decide(IPAddress peer, StringValues headerValues, AdmissionPolicy policy)
     {
-        peer = AddressSet.Normalize(peer);
+        peer = IpAddressGrammar.Normalize(peer);
         var fromLoadBalancer = policy.RealIpHeader is not null && policy.LoadBalancers.Contains(peer);
         if (policy.TrafficRestricted && !fromLoadBalancer)
         {
@@ -59,12 +59,12 @@ public static class ClientAddressResolver
             {
                 var comma = end == 0 ? -1 : line[..end].LastIndexOf(',');
                 var entry = line[(comma + 1)..end];
-                if (!ForwardedAddressParser.TryParse(entry, out var address))
+                if (!IpAddressGrammar.TryParseForwarded(entry.Trim(), out var address))
                 {
                     return null;
                 }
 
-                if (!loadBalancers.Contains(address!))
+                if (!loadBalancers.Contains(address))
                 {
                     return address;
                 }
@@ -83,7 +83,7 @@ public static class ClientAddressResolver
     }
 
     private static IPAddress? ParseSingle(StringValues values) =>
-        values.Count == 1 && ForwardedAddressParser.TryParse(values[0], out var address) ? address : null;
+        values.Count == 1 && IpAddressGrammar.TryParseForwarded(values[0].AsSpan().Trim(), out var address) ? address : null;
 
     private static string Truncate(string value) => value.Length <= MaxClaimedLength ? value : value[..MaxClaimedLength] + "...";
 }

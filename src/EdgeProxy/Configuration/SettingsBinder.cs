@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using EdgeProxy.Admission;
 using Serilog.Events;
 
 namespace EdgeProxy.Configuration;
@@ -151,7 +152,7 @@ public static class SettingsBinder
         var problems = new List<string>();
         foreach (var part in ValueParsers.SplitList(value))
         {
-            if (ValueParsers.TryParseNetwork(part, out var network, out var problem))
+            if (IpAddressGrammar.TryParseNetwork(part, out var network, out var problem))
             {
                 list.Add(network);
             }
@@ -172,16 +173,8 @@ public static class SettingsBinder
 
     private static bool ParseAddress(string value, out IPAddress? address, out string error)
     {
-        error = "";
-        address = null;
-        if (ValueParsers.TryParseNetwork(value, out var network, out _) && !value.Contains('/', StringComparison.Ordinal))
-        {
-            address = network.BaseAddress;
-            return true;
-        }
-
-        error = $"'{value}' is not an IP address";
-        return false;
+        error = IpAddressGrammar.TryParseAddress(value.AsSpan().Trim(), out address) ? "" : $"'{value}' is not an IP address";
+        return address is not null;
     }
 
     private static bool ParseHostName(string value, out string host, out string error)

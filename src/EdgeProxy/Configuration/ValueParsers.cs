@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Authentication;
+using EdgeProxy.Admission;
 using Serilog.Events;
 
 namespace EdgeProxy.Configuration;
@@ -239,7 +238,7 @@ public static class ValueParsers
         return true;
     }
 
-    /// <summary>A DNS host name (RFC 1123 labels) or an IP address without zone or port.</summary>
+    /// <summary>A DNS host name (RFC 1123 labels) or an IP address in the one address grammar (no zone, no port).</summary>
     public static bool IsValidHost(string host)
     {
         if (host.Length is 0 or > 253)
@@ -247,18 +246,20 @@ public static class ValueParsers
             return false;
         }
 
-        if (host.Contains(':', StringComparison.Ordinal))
+        if (IpAddressGrammar.TryParseAddress(host, out _))
         {
-            return !host.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(host, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
+            return true;
         }
 
-        if (host.All(c => char.IsAsciiDigit(c) || c == '.'))
+        var labels = host.TrimEnd('.').Split('.');
+
+        // A resolver reads a name ending in a number as an address ("10.1", "0x7f.0.0.1"), which the grammar refused.
+        if (IsNumber(labels[^1]))
         {
-            // Reject the shorthand forms IPAddress.TryParse accepts ("10.1" is 10.0.0.1).
-            return host.Count(c => c == '.') == 3 && !HasLeadingZeroPart(host) && IPAddress.TryParse(host, out _);
+            return false;
         }
 
-        foreach (var label in host.TrimEnd('.').Split('.'))
+        foreach (var label in labels)
         {
             if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
             {
@@ -269,70 +270,8 @@ public static class ValueParsers
         return true;
     }
 
-    /// <summary>
-    /// An address or CIDR block. Host bits must be zero: <see cref="IPNetwork.Parse(string)"/> would
-    /// silently clear them and widen what an operator meant. IPv4-mapped IPv6 is normalised to IPv4.
-    /// </summary>
-    public static bool TryParseNetwork(string value, out IPNetwork network, out string error)
-    {
-        error = "";
-        network = default;
-        var text = value.Trim();
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        var addressText = slash < 0 ? text : text[..slash];
-        if (addressText.Contains('%', StringComparison.Ordinal) || addressText.Contains('[', StringComparison.Ordinal)
-            || HasLeadingZeroPart(addressText)
-            || !IPAddress.TryParse(addressText, out var address)
-            || (address.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3))
-        {
-            error = $"'{value}' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)";
-            return false;
-        }
-
-        var mapped = address.IsIPv4MappedToIPv6;
-        if (mapped)
-        {
-            address = address.MapToIPv4();
-        }
-
-        var maxPrefix = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-        var prefix = maxPrefix;
-        if (slash >= 0)
-        {
-            if (!TryParseInt(text[(slash + 1)..], 0, mapped ? 128 : maxPrefix, out prefix, out _) || (mapped && prefix < 96))
-            {
-                error = $"'{value}' has an invalid prefix length ({(mapped ? "96-128" : $"0-{maxPrefix}")})";
-                return false;
-            }
-
-            if (mapped)
-            {
-                prefix -= 96;
-            }
-        }
-
-        var bytes = address.GetAddressBytes();
-        for (var bit = prefix; bit < bytes.Length * 8; bit++)
-        {
-            if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0)
-            {
-                var masked = IPNetwork.Parse($"{address}/{prefix}");
-                error = $"'{value}' has host bits set; did you mean {masked}?";
-                return false;
-            }
-        }
-
-        network = new IPNetwork(address, prefix);
-        return true;
-    }
-
-    // IPAddress.TryParse reads "010.0.0.1" as octal (8.0.0.1) and "0x0a.0.0.1" as hex; nginx reads decimal.
-    // An allow-list must not silently mean another address, so such forms are refused.
-    private static bool HasLeadingZeroPart(string address)
-    {
-        var dotted = address[(address.LastIndexOf(':') + 1)..];
-        return dotted.Contains('.', StringComparison.Ordinal) && dotted.Split('.').Any(part => part.Length > 1 && part[0] == '0');
-    }
+    private static bool IsNumber(string label) =>
+        label.Length > 0 && (label.All(char.IsAsciiDigit) || (label.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && label[2..].All(char.IsAsciiHexDigit)));
 
     /// <summary>nginx <c>error_log</c> levels mapped to Serilog levels.</summary>
     public static bool TryParseLogLevel(string value, out LogEventLevel level, out string error)

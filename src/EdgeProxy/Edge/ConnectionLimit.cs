@@ -22,7 +22,7 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
             return;
         }
 
-        var peer = Admission.AddressSet.Normalize(remote.Address);
+        var peer = Admission.IpAddressGrammar.Normalize(remote.Address);
         if (configuration.Admission.LoadBalancers.Contains(peer) || configuration.RateLimitExempt.Contains(peer))
         {
             await next(connection);

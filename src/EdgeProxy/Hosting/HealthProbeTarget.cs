@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeProxy.Admission;
 using EdgeProxy.Configuration;
 
 namespace EdgeProxy.Hosting;
@@ -32,7 +33,7 @@ public static class HealthProbeTarget
         var (addressText, addressOrigin) = values[EnvKeys.InternalBindingIp];
         var (portText, portOrigin) = values[EnvKeys.StatusPort];
 
-        if (!ValueParsers.TryParseNetwork(addressText, out var network, out _) || addressText.Contains('/', StringComparison.Ordinal))
+        if (!IpAddressGrammar.TryParseAddress(addressText.AsSpan().Trim(), out var address))
         {
             error = $"{addressOrigin}: {EnvKeys.InternalBindingIp}: '{addressText}' is not an IP address";
             return false;
@@ -45,7 +46,7 @@ public static class HealthProbeTarget
             return false;
         }
 
-        uri = new Uri($"http://{new IPEndPoint(ProbeAddress(network.BaseAddress), port)}{Path}");
+        uri = new Uri($"http://{new IPEndPoint(ProbeAddress(address), port)}{Path}");
         error = "";
         return true;
     }

@@ -60,6 +60,9 @@ public sealed class AdmissionInjectedPeerTests : IAsyncLifetime
     [InlineData("192.0.2.10", "203.0.113.9", 403, null)]
     [InlineData("192.0.2.10", "203.0.113.7, 203.0.113.8", 400, null)]
     [InlineData("192.0.2.10", "", 400, null)]
+    [InlineData("192.0.2.10", "203.0.113.07", 400, null)]
+    [InlineData("192.0.2.10", "0313.0.113.7:443", 400, null)]
+    [InlineData("192.0.2.10", "198.51.100.1%eth0", 400, null)]
     [InlineData("192.0.2.11", "203.0.113.7", 403, null)]
     public async Task BalancerPeer_WithRealIpHeader_TakesItsSingleValue(string peer, string header, int expected, string? nodeSees)
     {

@@ -15,6 +15,9 @@ public sealed class AdmissionSocketTests : IAsyncLifetime
     private const string Balancer = "127.0.0.20";
     private const string InnerBalancer = "127.0.0.21";
 
+    // What IPAddress.TryParse makes of 203.0.113.010 and 0313.0.113.7: allowed, so a misreading would be admitted.
+    private const string LenientReadings = "203.0.113.8|203.0.113.7";
+
     private ProxyHarness _lab = null!;
 
     public static TheoryData<string, string, string[], HttpStatusCode, string?> Cases => new()
@@ -43,6 +46,13 @@ public sealed class AdmissionSocketTests : IAsyncLifetime
         { "balancer sends zone id", Balancer, ["X-Forwarded-For: fe80::1%eth0"], HttpStatusCode.BadRequest, null },
         { "balancer sends bracketed IPv4", Balancer, [$"X-Forwarded-For: [{Allowed}]"], HttpStatusCode.BadRequest, null },
         { "balancer sends shorthand IPv4", Balancer, ["X-Forwarded-For: 127.2"], HttpStatusCode.BadRequest, null },
+        // IPAddress.TryParse reads a leading zero as octal: each of these would be an allow-listed address.
+        { "balancer sends leading-zero last octet", Balancer, ["X-Forwarded-For: 203.0.113.010"], HttpStatusCode.BadRequest, null },
+        { "balancer sends leading-zero first octet", Balancer, ["X-Forwarded-For: 0313.0.113.7"], HttpStatusCode.BadRequest, null },
+        { "balancer sends leading-zero octet with port", Balancer, ["X-Forwarded-For: 127.0.0.02:50312"], HttpStatusCode.BadRequest, null },
+        { "balancer sends mapped address with leading zero", Balancer, ["X-Forwarded-For: [::ffff:127.0.0.02]:443"], HttpStatusCode.BadRequest, null },
+        { "balancer sends hex octet", Balancer, ["X-Forwarded-For: 0x7f.0.0.2"], HttpStatusCode.BadRequest, null },
+        { "balancer sends IPv4 zone id", Balancer, [$"X-Forwarded-For: {Allowed}%eth0"], HttpStatusCode.BadRequest, null },
         { "balancer sends empty entry", Balancer, [$"X-Forwarded-For: {Allowed}, , {InnerBalancer}"], HttpStatusCode.BadRequest, null },
         { "balancer sends 8 KB header", Balancer, ["X-Forwarded-For: " + string.Join(", ", Enumerable.Repeat("203.0.113.250", 600))], HttpStatusCode.Forbidden, null },
         { "balancer sends 8 KB garbage", Balancer, ["X-Forwarded-For: " + new string('9', 8192)], HttpStatusCode.BadRequest, null },
@@ -51,7 +61,7 @@ public sealed class AdmissionSocketTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _lab = await ProxyHarness.StartAsync(o => o.ExtraEnv.AddRange(
     [
-        $"NGX_CLOUDCONNECT_CLIENT_IPS={Allowed}|127.0.0.64/30|2001:db8::/32|::1",
+        $"NGX_CLOUDCONNECT_CLIENT_IPS={Allowed}|127.0.0.64/30|2001:db8::/32|::1|{LenientReadings}",
         $"NGX_LOAD_BALANCER_IPS={Balancer}|{InnerBalancer}",
         "NGX_LOAD_BALANCER_REAL_IP_HEADER=X-Forwarded-For",
     ]));
@@ -93,6 +103,24 @@ public sealed class AdmissionSocketTests : IAsyncLifetime
             Assert.Equal($"{nodeSeesClient}, 127.0.0.1", request.Headers["X-Forwarded-For"]);
             Assert.False(request.Headers.ContainsKey("Forwarded"));
         }
+    }
+
+    [Fact]
+    public async Task Request_BalancerForwardsLeadingZeroOctet_BadRequestLoggedAndNodeUntouched()
+    {
+        using var client = _lab.CreateClient(Balancer);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/drapi/v1/ping");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.010");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"bad_request\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(ProxyHarness.Proxied(_lab.Publisher));
+        var refusal = Assert.Single(_lab.Logs.WithEventId(3001));
+        Assert.Equal("InvalidClientHeader", InMemorySink.Property(refusal, "Reason"));
+        Assert.Equal(Balancer, InMemorySink.Property(refusal, "Peer"));
+        Assert.Equal("203.0.113.010", InMemorySink.Property(refusal, "Claimed"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Reflection;
+using EdgeProxy.Admission;
 using EdgeProxy.Configuration;
 using EdgeProxy.Tests.Support;
 
@@ -59,6 +60,6 @@ public class PropertyCatalogTests
         var addresses = PropertyCatalog.CiscoDefaultClientIps.Split('|');
 
         Assert.Equal(12, addresses.Distinct().Count());
-        Assert.All(addresses, a => Assert.True(ValueParsers.TryParseNetwork(a, out _, out _), a));
+        Assert.All(addresses, a => Assert.True(IpAddressGrammar.TryParseAddress(a, out _), a));
     }
 }
