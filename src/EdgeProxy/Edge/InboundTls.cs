@@ -21,10 +21,14 @@ public static class InboundTls
         TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     ]);
 
-    public static SslServerAuthenticationOptions Options(ActiveConfiguration configuration) => new()
+    public static SslServerAuthenticationOptions Options(ActiveConfiguration configuration) =>
+        Options(configuration, TlsCipherPolicy.FromOpenSslConfiguration);
+
+    /// <summary>The options with the cipher policy left to OpenSSL or not, so tests need not change the process's environment.</summary>
+    internal static SslServerAuthenticationOptions Options(ActiveConfiguration configuration, bool cipherPolicyFromOpenSsl) => new()
     {
         // Left to OpenSSL when it runs EdgeProxy's configuration (TlsCipherPolicy): a policy here costs a new TLS context per handshake.
-        CipherSuitesPolicy = TlsCipherPolicy.FromOpenSslConfiguration ? null : Ciphers,
+        CipherSuitesPolicy = cipherPolicyFromOpenSsl ? null : Ciphers,
         ServerCertificateContext = configuration.ServerCertificateContext,
         EnabledSslProtocols = configuration.Settings.InboundProtocols,
         ClientCertificateRequired = false,

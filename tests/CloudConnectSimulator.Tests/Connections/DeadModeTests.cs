@@ -83,10 +83,7 @@ public sealed class DeadModeTests
 
         await sim.Node.StopAsync();
 
-        var https = await Assert.ThrowsAsync<HttpRequestException>(() => sim.CreateClient().GetAsync("/drapi/v1/ping"));
-        var admin = await Assert.ThrowsAsync<HttpRequestException>(() => sim.CreateAdminClient().GetAsync("/admin/state"));
-        Assert.True(HttpAssert.IsConnectionRefused(https), https.ToString());
-        Assert.True(HttpAssert.IsConnectionRefused(admin), admin.ToString());
+        await AssertBothListenersRefuseAsync(sim);
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/drapi/v1/ping"));
     }
 
@@ -94,8 +91,22 @@ public sealed class DeadModeTests
     public async Task StopAsync_CalledTwice_SecondIsNoOp()
     {
         await using var sim = await SimulatorHarness.StartAsync();
+        var first = sim.Node.StopAsync();
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
 
-        await sim.Node.StopAsync();
-        await sim.Node.StopAsync();
+        var second = sim.Node.StopAsync();
+
+        // The same, already finished stop: nothing is stopped again and the caller does not wait.
+        Assert.Same(first, second);
+        Assert.True(second.IsCompletedSuccessfully);
+        await AssertBothListenersRefuseAsync(sim);
+    }
+
+    private static async Task AssertBothListenersRefuseAsync(SimulatorHarness sim)
+    {
+        var https = await Assert.ThrowsAsync<HttpRequestException>(() => sim.CreateClient().GetAsync("/drapi/v1/ping"));
+        var admin = await Assert.ThrowsAsync<HttpRequestException>(() => sim.CreateAdminClient().GetAsync("/admin/state"));
+        Assert.True(HttpAssert.IsConnectionRefused(https), https.ToString());
+        Assert.True(HttpAssert.IsConnectionRefused(admin), admin.ToString());
     }
 }
