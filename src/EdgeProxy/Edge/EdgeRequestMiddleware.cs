@@ -16,11 +16,7 @@ public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state
     {
         var settings = state.Current.Settings;
         var header = settings.TrackingHeader;
-        var peer = context.Connection.RemoteIpAddress ?? IPAddress.IPv6None;
-        if (peer.IsIPv4MappedToIPv6)
-        {
-            peer = peer.MapToIPv4();
-        }
+        var peer = Admission.IpAddressGrammar.Normalize(context.Connection.RemoteIpAddress ?? IPAddress.IPv6None);
 
         var incoming = context.Request.Headers[header];
         var trackingId = incoming.Count == 1 && IsAcceptable(incoming[0]) ? incoming[0]! : TrackingIds.Shared.Next();

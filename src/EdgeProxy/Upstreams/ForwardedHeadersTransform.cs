@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using EdgeProxy.Admission;
 using EdgeProxy.Configuration;
 using EdgeProxy.Edge;
 using Yarp.ReverseProxy.Transforms;
@@ -32,7 +33,7 @@ public sealed class ForwardedHeadersTransform(ProxyState state) : RequestTransfo
         info.UpstreamStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var client = info.Client.ToString();
         var local = http.Connection.LocalIpAddress is { } address
-            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+            ? IpAddressGrammar.Normalize(address).ToString()
             : IPAddress.None.ToString();
 
         // The tracking header is EdgeProxy's (kept or generated), even if its configured name has an underscore.

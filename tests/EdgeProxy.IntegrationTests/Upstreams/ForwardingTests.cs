@@ -67,8 +67,10 @@ public sealed class ForwardingTests : IAsyncLifetime
 
         using var response = await client.SendAsync(request);
 
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echoed = Assert.Single(response.Headers.GetValues("TrackingID"));
         Assert.True(Guid.TryParse(echoed, out _), echoed);
+        Assert.Equal(echoed, Assert.Single(ProxyHarness.Proxied(_lab.Publisher)).Headers["TrackingID"]);
     }
 
     [Fact]
