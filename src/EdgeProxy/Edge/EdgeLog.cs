@@ -11,4 +11,10 @@ internal static partial class EdgeLog
 
     [LoggerMessage(3103, LogLevel.Warning, "HTTP/2 stream limit: reset a stream from client {Client}: {Open} streams open, limit {Limit}")]
     public static partial void StreamRefused(ILogger logger, string client, int open, int limit);
+
+    [LoggerMessage(3104, LogLevel.Warning, "Protocol rejection: Kestrel refused a request from {Peer} on port {Port}: {Reason} (status {Status}, {Kind})")]
+    public static partial void ProtocolRejected(ILogger logger, string peer, string port, string reason, string status, string kind);
+
+    [LoggerMessage(3105, LogLevel.Warning, "Protocol rejection: suppressed {Suppressed} rejections in the last {Seconds:0.0} s (at most {PerSecond} lines a second)")]
+    public static partial void ProtocolRejectionsSuppressed(ILogger logger, long suppressed, double seconds, int perSecond);
 }

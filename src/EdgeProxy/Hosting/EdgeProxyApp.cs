@@ -36,6 +36,7 @@ public static class EdgeProxyApp
         var levelSwitch = new LoggingLevelSwitch();
         var logger = LoggingSetup.CreateLogger(settings, levelSwitch, options.ExtraLogSink);
         builder.Services.AddSerilog(logger, dispose: true);
+        builder.Services.AddKestrelRejectionLog();
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(levelSwitch);
         builder.Services.AddSingleton(options.TimeProvider);
@@ -128,6 +129,7 @@ public static class EdgeProxyApp
             listen.Protocols = HttpProtocols.Http1AndHttp2;
             // Before TLS: refusing over-limit connections must not cost a handshake.
             listen.Use(connectionLimit.Wrap);
+            listen.Use(kestrel.ApplicationServices.GetRequiredService<KestrelRejections>().Track);
             listen.UseHttps(tls);
         }
 

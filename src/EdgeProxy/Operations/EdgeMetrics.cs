@@ -46,6 +46,8 @@ public sealed class EdgeMetrics : IDisposable
         UpstreamDuration = factory.CreateHistogram("edgeproxy_upstream_duration_seconds", "Time from sending to a node until its response headers, by route and node.",
             ["route", "node"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         Refusals = factory.CreateCounter("edgeproxy_refusals_total", "Requests or connections refused at the edge, by reason.", ["reason"]);
+        ProtocolRejections = factory.CreateCounter("edgeproxy_protocol_rejections_total",
+            "Requests Kestrel rejected before EdgeProxy saw them (malformed framing, limits, timeouts, HTTP/2 protocol errors), by reason.", ["reason"]);
         UpstreamFailures = factory.CreateCounter("edgeproxy_upstream_failures_total", "Forwarding failures answered by EdgeProxy (502/503/504), by node and status.", ["node", "status"]);
         Reloads = factory.CreateCounter("edgeproxy_config_reloads_total", "Configuration reload attempts, by result.", ["result"]);
         ActiveNode = factory.CreateGauge("edgeproxy_active_node", "1 for the node Digital Routing traffic goes to, 0 for the other.", ["node"]);
@@ -71,6 +73,8 @@ public sealed class EdgeMetrics : IDisposable
     public Histogram UpstreamDuration { get; }
 
     public Counter Refusals { get; }
+
+    public Counter ProtocolRejections { get; }
 
     public Counter UpstreamFailures { get; }
 

@@ -5,7 +5,6 @@ using EdgeProxy.Configuration;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting.Display;
 
 namespace EdgeProxy.Operations;
 
@@ -14,18 +13,21 @@ public static class LoggingSetup
 {
     public const string TextTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    /// <summary>The logger used before the configuration is known, and by <c>check</c>.</summary>
+    private static readonly OneLineTextFormatter TextFormatter = new(TextTemplate);
+
+    /// <summary>The logger used before the configuration is known, and by <c>check</c>; one line per event, as <see cref="TextLine"/>.</summary>
     public static Logger CreateBootstrapLogger() => new LoggerConfiguration()
         .MinimumLevel.Information()
-        .WriteTo.Console(outputTemplate: TextTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
+        .WriteTo.Console(TextFormatter, standardErrorFromLevel: LogEventLevel.Verbose)
         .CreateLogger();
-
-    private static readonly MessageTemplateTextFormatter TextFormatter = new(TextTemplate, CultureInfo.InvariantCulture);
 
     [ThreadStatic]
     private static StringWriter? t_text;
 
-    /// <summary>One event as a line of text (<see cref="TextTemplate"/>), UTF-8, appended to <paramref name="output"/>.</summary>
+    /// <summary>
+    /// One event as exactly one line of text (<see cref="TextTemplate"/>, control characters escaped by
+    /// <see cref="OneLineTextFormatter"/>), UTF-8, appended to <paramref name="output"/>.
+    /// </summary>
     public static void TextLine(LogEvent logEvent, IBufferWriter<byte> output)
     {
         var text = t_text ??= new StringWriter(CultureInfo.InvariantCulture);

@@ -154,6 +154,25 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task HostilePath_FromAStranger_IsOneTextLineInTheBlockingAndAccessLogs()
+    {
+        const string Forged = "1999-12-31T23:59:59.000+00:00 [INF] EdgeProxy.Access: GET /drapi/v1/ping 200";
+        using var stranger = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"), "127.0.0.9");
+
+        using var response = await stranger.GetAsync("/drapi/v1/tasks%0d%0a" + Uri.EscapeDataString(Forged).Replace("%2F", "/", StringComparison.Ordinal) + "%1b%c2%85%e2%80%a8");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        // What the real stdout sink wrote, split as the process reader splits lines (at CR, LF and CRLF).
+        var escaped = @"/drapi/v1/tasks\r\n" + Forged + @"\x1b\x85\u2028";
+        Assert.True(await Eventually.TrueAsync(() => _output.Any(l => l.Contains("EdgeProxy.Access: GET " + escaped, StringComparison.Ordinal)), TimeSpan.FromSeconds(10)),
+            string.Join('\n', _output));
+        var blocking = Assert.Single(_output, l => l.Contains("[WRN] EdgeProxy.Blocking: Refused GET", StringComparison.Ordinal));
+        Assert.Contains(escaped + " from peer 127.0.0.9", blocking, StringComparison.Ordinal);
+        Assert.Single(_output, l => l.Contains("EdgeProxy.Access: GET /drapi/v1/tasks", StringComparison.Ordinal));
+        Assert.DoesNotContain(_output, l => l.StartsWith(Forged[..10], StringComparison.Ordinal) || l.Contains('\u2028', StringComparison.Ordinal) || l.Contains('\u001b', StringComparison.Ordinal));
+    }
+
     private void Signal(string signal)
     {
         using var kill = Process.Start("kill", ["-" + signal, _proxy.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

@@ -12,8 +12,8 @@ namespace EdgeProxy.IntegrationTests.Infrastructure;
 /// </summary>
 public static class RawHttps
 {
-    /// <summary>Opens a TLS connection from <paramref name="sourceAddress"/>, verifying the proxy against the sample CA.</summary>
-    public static async Task<SslStream> ConnectAsync(Uri server, string sourceAddress, CancellationToken cancellationToken = default)
+    /// <summary>Opens a TLS connection from <paramref name="sourceAddress"/>, verifying the proxy against the sample CA (ALPN HTTP/1.1 unless <paramref name="protocol"/>).</summary>
+    public static async Task<SslStream> ConnectAsync(Uri server, string sourceAddress, CancellationToken cancellationToken = default, SslApplicationProtocol? protocol = null)
     {
         var source = IPAddress.Parse(sourceAddress);
         var socket = new Socket(source.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -27,7 +27,7 @@ public static class RawHttps
             {
                 TargetHost = "edgeproxy.lab.local",
                 CertificateChainPolicy = policy,
-                ApplicationProtocols = [SslApplicationProtocol.Http11],
+                ApplicationProtocols = [protocol ?? SslApplicationProtocol.Http11],
             }, cancellationToken);
             return tls;
         }
