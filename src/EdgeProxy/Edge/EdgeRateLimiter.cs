@@ -5,19 +5,19 @@ using EdgeProxy.Configuration;
 namespace EdgeProxy.Edge;
 
 /// <summary>
-/// Per-client request rate limits with nginx <c>limit_req ... burst=B nodelay</c> semantics: up to
-/// B+1 requests at once, refilled at the configured rate, the rest refused. Built on ASP.NET Core's
-/// partitioned token buckets; the partition key includes the configuration version so a reload applies
-/// to new buckets, and idle full buckets are dropped by the partitioned limiter, so memory stays bounded
-/// by the clients active in the last seconds.
+/// Per-client request rate limits with nginx <c>limit_req ... burst=B nodelay</c> semantics, one
+/// <see cref="NginxRateLimiter"/> per route and client. ASP.NET Core's partitioned limiter keeps the buckets:
+/// the partition key includes the configuration version so a reload applies to new buckets, and a bucket that
+/// has drained for 10 s is dropped (it is then the same as a new one), so memory stays bounded by the clients
+/// active in the last seconds.
 /// </summary>
 public static class EdgeRateLimiter
 {
-    // The partitioned limiter replenishes every 100 ms; shorter periods would be rounded up anyway.
-    private static readonly TimeSpan MinimumPeriod = TimeSpan.FromMilliseconds(100);
-
-    public static PartitionedRateLimiter<HttpContext> Create(ProxyState state) =>
-        PartitionedRateLimiter.Create<HttpContext, RateKey>(context =>
+    public static PartitionedRateLimiter<HttpContext> Create(ProxyState state, TimeProvider time)
+    {
+        // One factory for all partitions, so choosing a partition allocates nothing per request.
+        Func<RateKey, RateLimiter> factory = key => new NginxRateLimiter(key.Rate, key.Burst, time);
+        return PartitionedRateLimiter.Create<HttpContext, RateKey>(context =>
         {
             var configuration = state.Current;
             var info = context.Features.Get<EdgeRequestInfo>();
@@ -28,30 +28,12 @@ public static class EdgeRateLimiter
             }
 
             var (rate, burst) = info.Route == EdgeRoute.Dr ? (settings.DrRate, settings.DrBurst) : (settings.UserSyncRate, settings.UserSyncBurst);
-            return RateLimitPartition.GetTokenBucketLimiter(new RateKey(info.Route, info.Client, configuration.Version), _ => Options(rate, burst));
+            return RateLimitPartition.Get(new RateKey(info.Route, info.Client, configuration.Version, rate, burst), factory);
         });
-
-    public static TokenBucketRateLimiterOptions Options(RequestRate rate, int burst)
-    {
-        var period = rate.Period / rate.Requests;
-        if (period < MinimumPeriod)
-        {
-            period = MinimumPeriod;
-        }
-
-        return new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst + 1,
-            TokensPerPeriod = Math.Max(1, (int)Math.Round(rate.Requests * period / rate.Period)),
-            ReplenishmentPeriod = period,
-            QueueLimit = 0,
-            // The partitioned limiter's own 100 ms heartbeat replenishes; no timer per client.
-            AutoReplenishment = false,
-        };
     }
 
-    /// <summary>A bucket per route, client and configuration version.</summary>
-    public readonly record struct RateKey(EdgeRoute Route, IPAddress? Client, string? Version)
+    /// <summary>A bucket per route, client and configuration version; the rate and burst are that version's.</summary>
+    public readonly record struct RateKey(EdgeRoute Route, IPAddress? Client, string? Version, RequestRate Rate, int Burst)
     {
         public static RateKey Unlimited => default;
     }

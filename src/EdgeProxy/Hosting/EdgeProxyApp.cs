@@ -54,7 +54,7 @@ public static class EdgeProxyApp
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddRateLimiter(limits =>
         {
-            limits.GlobalLimiter = EdgeRateLimiter.Create(state);
+            limits.GlobalLimiter = EdgeRateLimiter.Create(state, options.TimeProvider);
             limits.OnRejected = RateLimitRejection.OnRejectedAsync;
         });
         state.Changed += active => levelSwitch.MinimumLevel = active.Settings.LogLevel;

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using EdgeProxy.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace EdgeProxy.IntegrationTests.Edge;
 
-public sealed class RateLimitTests
+public sealed class RateLimitTests(ITestOutputHelper output)
 {
     private static Task<ProxyHarness> StartAsync(params string[] env) => ProxyHarness.StartAsync(o => o.ExtraEnv.AddRange(
     [
@@ -54,6 +56,64 @@ public sealed class RateLimitTests
 
         Assert.True(limited);
         Assert.True(await Eventually.StatusAsync(client, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task DrClient_SendingFasterThan15PerSecond_IsAdmittedAt15PerSecond()
+    {
+        // 15r/s is not a whole number of tokens per 100 ms: a limiter that rounds per heartbeat admits 10 or 20 a second.
+        const int Rate = 15, Burst = 15;
+        await using var lab = await StartAsync($"NGX_CLOUDCONNECT_DR_TASK_REQUEST_RATE_LIMIT={Rate}r/s", $"NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT={Burst}");
+        using var client = EdgeClient.Create(lab.PublicUri, "127.0.0.2");
+        var clock = Stopwatch.StartNew();
+
+        // Empty the burst: the first refusal leaves the bucket full, so from its answer on only the rate refills it.
+        var burstAdmitted = 0;
+        TimeSpan refusedSent;
+        while (true)
+        {
+            refusedSent = clock.Elapsed;
+            using var response = await client.GetAsync("/drapi/v1/ping");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                break;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            burstAdmitted++;
+        }
+
+        var start = clock.Elapsed;
+        int admitted = 0, refused = 0;
+        var (lastSent, lost) = (start, 0.0);
+        while (clock.Elapsed - start < TimeSpan.FromSeconds(3.5))
+        {
+            var sent = clock.Elapsed;
+            // A client stall longer than the burst holds lets refills go unused; the bucket cannot be blamed for those.
+            lost += Math.Max(0, Rate * (sent - lastSent).TotalSeconds - Burst);
+            lastSent = sent;
+            using var response = await client.GetAsync("/drapi/v1/ping");
+            Assert.Contains(response.StatusCode, (HttpStatusCode[])[HttpStatusCode.OK, HttpStatusCode.TooManyRequests]);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                admitted++;
+            }
+            else
+            {
+                refused++;
+            }
+        }
+
+        var end = clock.Elapsed;
+        // The refusal left the bucket within one request of full, so between that request and the last answer the rate
+        // admits R × time ± 1; one more either side for the clocks' rounding. A 10 or 20 r/s limiter misses by 17.
+        var high = 2 + Rate * (end - refusedSent).TotalSeconds;
+        var low = Rate * (lastSent - start).TotalSeconds - lost - 2;
+        output.WriteLine($"burst: {burstAdmitted} admitted at once; then {admitted} admitted, {refused} refused in {(end - start).TotalSeconds:F2} s, "
+            + $"{Rate * (end - start).TotalSeconds:F1} expected at {Rate} r/s, allowed {low:F1} to {high:F1} ({lost:F1} lost to client stalls)");
+        Assert.InRange(burstAdmitted, Burst + 1, Burst + 1 + Rate * start.TotalSeconds);
+        Assert.True(refused > admitted, "the client must send faster than the rate");
+        Assert.InRange(admitted, low, high);
     }
 
     [Fact]
