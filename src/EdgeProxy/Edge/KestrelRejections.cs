@@ -39,7 +39,7 @@ public sealed class KestrelRejections : IDisposable
     /// <summary>Connection middleware: remembers the connection's peer (IPv4-mapped addresses as IPv4) and local port while it is open.</summary>
     public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>
     {
-        var peer = connection.RemoteEndPoint is IPEndPoint remote ? Admission.AddressSet.Normalize(remote.Address).ToString() : "-";
+        var peer = connection.RemoteEndPoint is IPEndPoint remote ? Admission.IpAddressGrammar.Normalize(remote.Address).ToString() : "-";
         var port = connection.LocalEndPoint is IPEndPoint local ? local.Port.ToString(CultureInfo.InvariantCulture) : "-";
         _connections[connection.ConnectionId] = (peer, port);
         try
