@@ -51,6 +51,7 @@ work="$(mktemp -d /tmp/edgeproxy-container-test.XXXXXX)"
 proxy="edgeproxy-$run_id"
 publisher="edgeproxy-$run_id-publisher"
 subscriber="edgeproxy-$run_id-subscriber"
+single_proxy="edgeproxy-$run_id-single-file"
 image=localhost/edgeproxy:container-test
 simulator_image=localhost/edgeproxy-simulator:container-test
 # runc, not crun, and explicit rlimits: what works on machines whose cgroup set-up crun rejects.
@@ -68,7 +69,7 @@ elapsed() { echo "$((SECONDS - $1)) s"; }
 cleanup() {
   # The simulators share the proxy container's network namespace: podman removes them first or not at all.
   podman rm -f -t 0 "$subscriber" "$publisher" >/dev/null 2>&1
-  podman rm -f -t 0 "$proxy" >/dev/null 2>&1
+  podman rm -f -t 0 "$proxy" "$single_proxy" >/dev/null 2>&1
   podman image unmount "$image" >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -290,6 +291,41 @@ else
   fail "stop: podman stop (SIGTERM) -> exit code $exit_code"
 fi
 podman stop --time 10 "$subscriber" "$publisher" >/dev/null 2>&1
+
+# --- hot reload through a single-file bind mount ---------------------------------------------------------
+# The README's simplest production form mounts one env file. Inside the container no directory event is seen for an
+# in-place write to it, so only EdgeProxy's periodic read of its files (every 5 s) can pick the change up.
+single="$work/single.env"
+cp "$work/env/cloudconnect.env" "$single"
+chmod a+r "$single"
+"${podman_run[@]}" -d --name "$single_proxy" --network none --sysctl net.ipv4.ip_unprivileged_port_start=443 \
+  --health-interval=disable "${hardening[@]}" -v "$single:/etc/edgeproxy/env/cloudconnect.env:ro" \
+  -v "$root/certs-sample:/etc/edgeproxy/ssl:ro" -e LAB_CERTS_DIR=/etc/edgeproxy/ssl "$image" >>"$work/run.log" 2>&1
+started=$SECONDS
+until podman logs "$single_proxy" 2>&1 | grep -q 'Now listening on'; do
+  ((SECONDS - started < 30)) || break
+  sleep 0.5
+done
+inode_before="$(stat -c %i "$single")"
+# In place, as `cat new > file` writes: same inode, so the container's bind mount sees the new content.
+sed 's/^NGX_CLOUDCONNECT_CLIENT_IPS=.*/NGX_CLOUDCONNECT_CLIENT_IPS="127.0.0.1|::1|127.0.0.99"/' "$work/env/cloudconnect.env" >"$work/single.new"
+cat "$work/single.new" >"$single"
+started=$SECONDS
+reloaded=false
+while ((SECONDS - started < 20)); do
+  if podman logs "$single_proxy" 2>&1 | grep -F '"EventId":{"Id":1101' | grep -q 'NGX_CLOUDCONNECT_CLIENT_IPS'; then
+    reloaded=true
+    break
+  fi
+  sleep 0.5
+done
+if $reloaded && [ "$(stat -c %i "$single")" = "$inode_before" ]; then
+  pass "reload: single-file bind mount written in place -> reloaded by the periodic check ($(elapsed "$started"))"
+else
+  podman logs "$single_proxy" 2>&1 | tail -n 10
+  fail "reload: single-file bind mount written in place was not reloaded within 20 s"
+fi
+podman rm -f -t 0 "$single_proxy" >/dev/null 2>&1
 
 size="$(podman image inspect "$image" --format '{{.Size}}')"
 base_size="$(podman image inspect mcr.microsoft.com/dotnet/aspnet:10.0 --format '{{.Size}}')"
