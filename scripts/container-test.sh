@@ -255,8 +255,8 @@ else
 fi
 
 # --- failover: make the subscriber the active Digital Routing node and see traffic follow --------------
-# A proxy with active-node failover publishes the nodes and the active one on /reverseproxy_status (DESIGN
-# section 5); one without it answers 404 there and sends DR traffic to the publisher only.
+# A proxy with active-node failover publishes the nodes and the active one on /reverseproxy_status (README,
+# "Operations"); one without it answers 404 there and sends DR traffic to the publisher only.
 node_mode 127.0.0.11 standby && node_mode 127.0.0.12 active
 status_code="$(in_netns curl -sS -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:10001/reverseproxy_status 2>>"$work/curl.log")"
 started=$SECONDS
