@@ -398,12 +398,13 @@ if python3 scripts/kube-play-variant.py "$kube_suffix" "$image" "$simulator_imag
   status="$(grep -E '^(Uid|CapEff|CapPrm|CapAmb|NoNewPrivs|Seccomp):' "/proc/$kube_pid/status" 2>/dev/null | tr -s '\t' ' ' | paste -sd ';')"
   readonly_root="$(podman inspect "$kube_proxy" --format '{{.HostConfig.ReadonlyRootfs}}')"
   healthz="$(in_netns curl -sS --max-time 2 http://127.0.0.2:10001/healthz 2>>"$work/curl.log")"
+  kube_logs="$(podman logs "$kube_proxy" 2>&1)" # captured: grep -q on a pipe would fail the pipeline (SIGPIPE, pipefail)
   if [[ "$ready" == ready:*"active node publisher"* && "$healthz" == ok ]] \
     && [ "$status" = "Uid: 10001 10001 10001 10001;CapPrm: 0000000000000000;CapEff: 0000000000000000;CapAmb: 0000000000000000;NoNewPrivs: 1;Seccomp: 2" ] \
-    && [ "$readonly_root" = true ] && podman logs "$kube_proxy" 2>&1 | grep -q 'Now listening on: \\"https://\[::\]:443\\"'; then
+    && [ "$readonly_root" = true ] && grep -q 'Now listening on: \\"https://\[::\]:443\\"' <<<"$kube_logs"; then
     pass "kube play: the Deployment's pod template runs: uid 10001, no capabilities, no-new-privileges, seccomp, read-only root, 443 bound (the pod sysctl, which podman 4.3 leaves to the test), /healthz and /readyz on the pod's 0.0.0.0 status listener ('$ready' after $(elapsed "$started"))"
   else
-    podman logs "$kube_proxy" 2>&1 | tail -n 10
+    tail -n 10 <<<"$kube_logs"
     fail "kube play: expected uid 10001, no capabilities, seccomp, read-only root, 443 and a ready status listener on 0.0.0.0; got '$status', read-only=$readonly_root, readyz '$ready', healthz '$healthz'"
   fi
 
