@@ -3,10 +3,12 @@
 # root filesystem, every capability dropped, no-new-privileges, env and certificates mounted read-only),
 # next to a publisher and a subscriber simulator from the image's simulator target, then checks it:
 # a task through EdgeProxy on Cisco's default port 443, the health check, failover, a clean SIGTERM stop.
+# Then deploy/kubernetes: its checks, and its pod template played by `podman kube play` (traffic, ConfigMap reload).
 #
 # Needs root, podman, buildah, runc and debootstrap (no Docker engine), curl, nsenter, and the .NET 10
 # SDK on this machine when the .NET base images are missing (scripts/make-base-images.sh makes
-# stand-ins). Nothing is installed silently.
+# stand-ins); python3 with PyYAML (python3-yaml) for the Kubernetes part, and npm for its schema check (NOT
+# CHECKED without it). Nothing is installed silently.
 #
 # Everything runs in a private network namespace owned by the EdgeProxy container (loopback only, so
 # nothing clashes with the lab or other tests on this machine): the simulators join it, and this
@@ -33,12 +35,16 @@ done
 
 # --- prerequisites -----------------------------------------------------------------------------------
 missing=()
-for tool in podman buildah runc debootstrap curl nsenter; do
+for tool in podman buildah runc debootstrap curl nsenter python3; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if ((${#missing[@]})); then
   echo "container-test: cannot run: not installed: ${missing[*]}"
-  echo "container-test: install with: apt-get install -y podman buildah runc debootstrap curl util-linux"
+  echo "container-test: install with: apt-get install -y podman buildah runc debootstrap curl util-linux python3-yaml"
+  exit 2
+fi
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  echo "container-test: cannot run: python3 has no PyYAML (apt-get install -y python3-yaml)"
   exit 2
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -52,6 +58,7 @@ proxy="edgeproxy-$run_id"
 publisher="edgeproxy-$run_id-publisher"
 subscriber="edgeproxy-$run_id-subscriber"
 single_proxy="edgeproxy-$run_id-single-file"
+kube_suffix="-$run_id-kube" # podman names the played pod edgeproxy$kube_suffix, its containers edgeproxy$kube_suffix-NAME
 image=localhost/edgeproxy:container-test
 simulator_image=localhost/edgeproxy-simulator:container-test
 # runc, not crun, and explicit rlimits: what works on machines whose cgroup set-up crun rejects.
@@ -67,6 +74,8 @@ say() { echo "container-test: $*"; }
 elapsed() { echo "$((SECONDS - $1)) s"; }
 
 cleanup() {
+  [ -f "$work/kube-play.yaml" ] && podman kube down "$work/kube-play.yaml" >/dev/null 2>&1
+  podman volume rm -f "edgeproxy-env$kube_suffix" >/dev/null 2>&1 # kube down leaves the ConfigMap's volume
   # The simulators share the proxy container's network namespace: podman removes them first or not at all.
   podman rm -f -t 0 "$subscriber" "$publisher" >/dev/null 2>&1
   podman rm -f -t 0 "$proxy" "$single_proxy" >/dev/null 2>&1
@@ -326,6 +335,129 @@ else
   fail "reload: single-file bind mount written in place was not reloaded within 20 s"
 fi
 podman rm -f -t 0 "$single_proxy" >/dev/null 2>&1
+
+# --- Kubernetes: deploy/kubernetes checked, and its pod template played by podman ---------------------------
+kube=deploy/kubernetes
+if output="$("$kube/make-configmaps.sh" --check 2>&1)"; then
+  pass "kubernetes configmaps: $kube/configmaps is what make-configmaps.sh makes from env/ ($(ls "$kube"/configmaps/*.yaml | wc -l) data-centre files)"
+else
+  echo "$output" | tail -n 20
+  fail "kubernetes configmaps: $kube/configmaps differs from make-configmaps.sh's output (run it and commit)"
+fi
+if output="$(python3 "$kube/check-manifests.py" 2>&1)"; then
+  pass "kubernetes manifests: $(tail -n 1 <<<"$output" | sed 's/^check-manifests: //'): non-root 10001, read-only root, no capabilities, RuntimeDefault seccomp, 443 sysctl, anti-affinity, probes, preStop/grace, PDB, Service Local, NetworkPolicy"
+else
+  echo "$output"
+  fail "kubernetes manifests: check-manifests.py found problems"
+fi
+# The schema check needs kubernetes-models from npm once; it then runs offline.
+mkdir -p "$work/schema-check"
+cp "$kube"/schema-check/package.json "$kube"/schema-check/validate.mjs "$work/schema-check/"
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+  not_checked "kubernetes schema: node and npm are not installed (apt-get install -y npm)"
+elif ! (cd "$work/schema-check" && timeout 300 npm install --no-audit --no-fund --no-package-lock) >"$work/npm.log" 2>&1; then
+  tail -n 5 "$work/npm.log"
+  not_checked "kubernetes schema: npm could not install kubernetes-models"
+elif output="$(node "$work/schema-check/validate.mjs" "$kube" 2>&1)"; then
+  pass "kubernetes schema: $(tail -n 1 <<<"$output" | sed 's/^schema-check: //') (Kubernetes API schemas of kubernetes-models)"
+else
+  echo "$output"
+  fail "kubernetes schema: documents in $kube do not match the Kubernetes API schemas"
+fi
+
+# The played variant (scripts/kube-play-variant.py says what differs): the Deployment's pod template with the
+# simulators as two more containers on 127.0.0.11/12, the eu-london ConfigMap pointed at them, and the
+# certificates as the kubelet lays out a Secret volume with fsGroup 10001 and defaultMode 0440 (a hostPath:
+# podman 4.3 panics on any secret volume). --network none: the pod has loopback only, as the rest of this test.
+secret_dir="$work/kube-secret"
+mkdir -p "$secret_dir"
+cp certs-sample/proxy.crt certs-sample/proxy.key "$secret_dir/"
+cp certs-sample/ca.crt "$secret_dir/cloudconnect-ca.crt"
+chown root:10001 "$secret_dir"/*
+chmod 0440 "$secret_dir"/*
+printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n[engine]\nruntime = "runc"\n' >"$work/containers.conf"
+kube_pod="edgeproxy$kube_suffix"
+kube_proxy="$kube_pod-edgeproxy"
+if python3 scripts/kube-play-variant.py "$kube_suffix" "$image" "$simulator_image" "$root/certs-sample" "$secret_dir" >"$work/kube-play.yaml" 2>"$work/kube.log" \
+  && CONTAINERS_CONF="$work/containers.conf" podman kube play --network none "$work/kube-play.yaml" >>"$work/kube.log" 2>&1; then
+  # podman 4.3 ignores the pod's securityContext.sysctls; the kubelet sets them on the pod's network namespace
+  # before any container starts. Until this line EdgeProxy cannot bind 443 and the pod's restart policy (Always)
+  # restarts it, as a kubelet would without the sysctl.
+  infra_pid="$(podman inspect "$(podman pod inspect "$kube_pod" --format '{{.InfraContainerID}}')" --format '{{.State.Pid}}')"
+  nsenter --net="/proc/$infra_pid/ns/net" sysctl -qw net.ipv4.ip_unprivileged_port_start=443
+  pid=$infra_pid # in_netns, post_task and node_saw now reach into the pod
+  started=$SECONDS
+  ready=""
+  while ((SECONDS - started < 60)); do
+    # 127.0.0.2: not the 127.0.0.1 the image's default binds, so an answer shows the ConfigMap's 0.0.0.0 (the pod IP).
+    ready="$(in_netns curl -sS --max-time 2 http://127.0.0.2:10001/readyz 2>>"$work/curl.log")"
+    [[ "$ready" == ready:* ]] && break
+    sleep 1
+  done
+  kube_pid="$(podman inspect "$kube_proxy" --format '{{.State.Pid}}')"
+  status="$(grep -E '^(Uid|CapEff|CapPrm|CapAmb|NoNewPrivs|Seccomp):' "/proc/$kube_pid/status" 2>/dev/null | tr -s '\t' ' ' | paste -sd ';')"
+  readonly_root="$(podman inspect "$kube_proxy" --format '{{.HostConfig.ReadonlyRootfs}}')"
+  healthz="$(in_netns curl -sS --max-time 2 http://127.0.0.2:10001/healthz 2>>"$work/curl.log")"
+  kube_logs="$(podman logs "$kube_proxy" 2>&1)" # captured: grep -q on a pipe would fail the pipeline (SIGPIPE, pipefail)
+  if [[ "$ready" == ready:*"active node publisher"* && "$healthz" == ok ]] \
+    && [ "$status" = "Uid: 10001 10001 10001 10001;CapPrm: 0000000000000000;CapEff: 0000000000000000;CapAmb: 0000000000000000;NoNewPrivs: 1;Seccomp: 2" ] \
+    && [ "$readonly_root" = true ] && grep -q 'Now listening on: \\"https://\[::\]:443\\"' <<<"$kube_logs"; then
+    pass "kube play: the Deployment's pod template runs: uid 10001, no capabilities, no-new-privileges, seccomp, read-only root, 443 bound (the pod sysctl, which podman 4.3 leaves to the test), /healthz and /readyz on the pod's 0.0.0.0 status listener ('$ready' after $(elapsed "$started"))"
+  else
+    tail -n 10 <<<"$kube_logs"
+    fail "kube play: expected uid 10001, no capabilities, seccomp, read-only root, 443 and a ready status listener on 0.0.0.0; got '$status', read-only=$readonly_root, readyz '$ready', healthz '$healthz'"
+  fi
+
+  code="$(post_task "$run_id-kube-task")"
+  if [ "$code" = 201 ] && node_saw 127.0.0.11 "$run_id-kube-task"; then
+    pass "kube play traffic: a task through the pod's EdgeProxy on 443 reached the publisher container over mutual TLS (201)"
+  else
+    fail "kube play traffic: task creation answered '$code' ($(head -c 300 "$work/task.json" 2>/dev/null)); publisher saw it: $(node_saw 127.0.0.11 "$run_id-kube-task" && echo yes || echo no)"
+  fi
+
+  # A ConfigMap edit as the kubelet applies it, in the directory behind the played ConfigMap volume: the files
+  # live in a timestamped ..<date> directory, ..data points at it, each visible name is a link through ..data,
+  # and an update writes a new directory, points ..data_tmp at it and renames ..data_tmp over ..data.
+  # podman writes a plain file, so it is first put in that layout, unchanged.
+  volume="$(podman volume inspect "edgeproxy-env$kube_suffix" --format '{{.Mountpoint}}')"
+  kubelet_write() { # DIRECTORY-SUFFIX FILE: the kubelet's atomic writer, one update
+    local dir="..$(date -u +%Y_%m_%d_%H_%M_%S).$1" old
+    old="$(readlink "$volume/..data" 2>/dev/null)"
+    mkdir "$volume/$dir"
+    cp "$2" "$volume/$dir/cloudconnect.env"
+    chmod -R a+rX "$volume/$dir"
+    ln -s "$dir" "$volume/..data_tmp"
+    mv -T "$volume/..data_tmp" "$volume/..data"
+    [ -n "$old" ] && rm -rf "${volume:?}/$old"
+    return 0
+  }
+  cp "$volume/cloudconnect.env" "$work/kube-env.old"
+  kubelet_write 1 "$work/kube-env.old"
+  ln -s ..data/cloudconnect.env "$volume/.cloudconnect.env.link"
+  mv -T "$volume/.cloudconnect.env.link" "$volume/cloudconnect.env"
+  sleep 2 # the layout change carries no new value; let any event it raises settle before counting
+  before="$(podman logs "$kube_proxy" 2>&1 | grep -cF '"EventId":{"Id":1101')"
+  sed 's/^NGX_CLOUDCONNECT_CLIENT_IPS=.*/NGX_CLOUDCONNECT_CLIENT_IPS="127.0.0.0\/8|::1|192.0.2.99"/' "$work/kube-env.old" >"$work/kube-env.new"
+  kubelet_write 2 "$work/kube-env.new"
+  started=$SECONDS
+  reloaded=""
+  while ((SECONDS - started < 10)); do
+    reloaded="$(podman logs "$kube_proxy" 2>&1 | grep -F '"EventId":{"Id":1101' | tail -n +"$((before + 1))" | grep -F 'NGX_CLOUDCONNECT_CLIENT_IPS' | head -n 1)"
+    [ -n "$reloaded" ] && break
+    sleep 0.5
+  done
+  if [ -n "$reloaded" ] && [ "$(readlink "$volume/cloudconnect.env")" = ..data/cloudconnect.env ]; then
+    pass "kube play reload: a kubelet-style ConfigMap swap (new ..<date> directory, ..data_tmp renamed over ..data) -> event 1101 naming NGX_CLOUDCONNECT_CLIENT_IPS ($(elapsed "$started"))"
+  else
+    ls -la "$volume"
+    podman logs "$kube_proxy" 2>&1 | tail -n 5
+    fail "kube play reload: no event 1101 naming NGX_CLOUDCONNECT_CLIENT_IPS within 10 s of the kubelet-style swap"
+  fi
+  podman kube down "$work/kube-play.yaml" >>"$work/kube.log" 2>&1
+else
+  cat "$work/kube.log"
+  fail "kube play: podman kube play of the deploy/kubernetes pod template failed"
+fi
 
 size="$(podman image inspect "$image" --format '{{.Size}}')"
 base_size="$(podman image inspect mcr.microsoft.com/dotnet/aspnet:10.0 --format '{{.Size}}')"
