@@ -43,7 +43,10 @@ if ((${#missing[@]})); then
   echo "container-test: install with: apt-get install -y podman buildah runc debootstrap curl util-linux python3-yaml"
   exit 2
 fi
-if ! python3 -c 'import yaml' 2>/dev/null; then
+# The first python3 that has PyYAML: the one on PATH (may be a pyenv build without Debian's packages), else Debian's.
+python=python3
+python3 -c 'import yaml' 2>/dev/null || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import yaml' 2>/dev/null && python=/usr/bin/python3; }
+if ! "$python" -c 'import yaml' 2>/dev/null; then
   echo "container-test: cannot run: python3 has no PyYAML (apt-get install -y python3-yaml)"
   exit 2
 fi
@@ -344,7 +347,7 @@ else
   echo "$output" | tail -n 20
   fail "kubernetes configmaps: $kube/configmaps differs from make-configmaps.sh's output (run it and commit)"
 fi
-if output="$(python3 "$kube/check-manifests.py" 2>&1)"; then
+if output="$("$python" "$kube/check-manifests.py" 2>&1)"; then
   pass "kubernetes manifests: $(tail -n 1 <<<"$output" | sed 's/^check-manifests: //'): non-root 10001, read-only root, no capabilities, RuntimeDefault seccomp, 443 sysctl, anti-affinity, probes, preStop/grace, PDB, Service Local, NetworkPolicy"
 else
   echo "$output"
@@ -378,7 +381,7 @@ chmod 0440 "$secret_dir"/*
 printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n[engine]\nruntime = "runc"\n' >"$work/containers.conf"
 kube_pod="edgeproxy$kube_suffix"
 kube_proxy="$kube_pod-edgeproxy"
-if python3 scripts/kube-play-variant.py "$kube_suffix" "$image" "$simulator_image" "$root/certs-sample" "$secret_dir" >"$work/kube-play.yaml" 2>"$work/kube.log" \
+if "$python" scripts/kube-play-variant.py "$kube_suffix" "$image" "$simulator_image" "$root/certs-sample" "$secret_dir" >"$work/kube-play.yaml" 2>"$work/kube.log" \
   && CONTAINERS_CONF="$work/containers.conf" podman kube play --network none "$work/kube-play.yaml" >>"$work/kube.log" 2>&1; then
   # podman 4.3 ignores the pod's securityContext.sysctls; the kubelet sets them on the pod's network namespace
   # before any container starts. Until this line EdgeProxy cannot bind 443 and the pod's restart policy (Always)
