@@ -177,30 +177,20 @@ start_edgeproxy() {
 # else, with EdgeProxy's runtime settings; what the stack costs before EdgeProxy adds anything.
 build_yarp() { publish "the YARP floor" "$bench_dir/YarpFloor/YarpFloor.csproj" "$BENCH_STATE/yarp"; }
 
-start_yarp() {
-  pid_alive yarp && return 0
-  local certs=$BENCH_STATE/certs
-  # EdgeProxy sets the inline-completions default itself (Hosting/InlineIo.cs); the floor gets it here.
+start_floor() { # system binary: both floors take the same arguments (listen, certificate, key, CA, node)
+  local system=$1 binary=$2 certs=$BENCH_STATE/certs
+  pid_alive "$system" && return 0
+  # EdgeProxy sets the inline-completions default itself (Hosting/InlineIo.cs); the floors get it here.
   # shellcheck disable=SC2046
-  spawn yarp env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $(dotnet_env) \
-    taskset -c "$PROXY_CPU" "$BENCH_STATE/yarp/YarpFloor" "$PROXY_ADDR:${PORT[yarp]}" "$certs/proxy.crt" "$certs/proxy.key" \
+  spawn "$system" env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $(dotnet_env) \
+    taskset -c "$PROXY_CPU" "$BENCH_STATE/$system/$binary" "$PROXY_ADDR:${PORT[$system]}" "$certs/proxy.crt" "$certs/proxy.key" \
     "$certs/ca.crt" "https://$NODE1:$NODE_PORT"
-  wait_port yarp "$PROXY_ADDR" "${PORT[yarp]}"
+  wait_port "$system" "$PROXY_ADDR" "${PORT[$system]}"
 }
 
 # The direct-forwarding floor (bench/DirectFloor): Kestrel + YARP's IHttpForwarder over mutual TLS to node1
 # and nothing else, the way EdgeProxy forwards; with EdgeProxy's runtime settings.
 build_directfloor() { publish "the direct-forwarding floor" "$bench_dir/DirectFloor/DirectFloor.csproj" "$BENCH_STATE/directfloor"; }
-
-start_directfloor() {
-  pid_alive directfloor && return 0
-  local certs=$BENCH_STATE/certs
-  # shellcheck disable=SC2046
-  spawn directfloor env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $(dotnet_env) \
-    taskset -c "$PROXY_CPU" "$BENCH_STATE/directfloor/DirectFloor" "$PROXY_ADDR:${PORT[directfloor]}" "$certs/proxy.crt" "$certs/proxy.key" \
-    "$certs/ca.crt" "https://$NODE1:$NODE_PORT"
-  wait_port directfloor "$PROXY_ADDR" "${PORT[directfloor]}"
-}
 
 start_nodes() {
   [[ -x /usr/sbin/nginx || -x /usr/bin/nginx ]] || die "nginx is not installed (apt-get install -y nginx)"
@@ -213,8 +203,8 @@ start_system() { # direct|edgeproxy|nginx|haproxy|yarp|directfloor
   case $1 in
     direct) ;;
     edgeproxy) start_edgeproxy ;;
-    yarp) start_yarp ;;
-    directfloor) start_directfloor ;;
+    yarp) start_floor yarp YarpFloor ;;
+    directfloor) start_floor directfloor DirectFloor ;;
     nginx) start_nginx ;;
     haproxy) start_haproxy ;;
   esac

@@ -190,20 +190,10 @@ public sealed class NodeProberTests : IAsyncDisposable
 
     private LoadedConfiguration Load(int intervalMs, int timeoutMs, int rise = 2, string clients = "127.0.0.1")
     {
-        var certificates = RepositoryPaths.SampleCertificates;
-        var file = _directory.Write("proxy.env", $"""
-            NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy.example.com
-            NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11
-            NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12
-            NGX_SSL_CRT={certificates}/proxy.crt
-            NGX_SSL_KEY={certificates}/proxy.key
-            NGX_PRXY_SSL_TRUST_CRT={certificates}/ca.crt
-            NGX_CLOUDCONNECT_CLIENT_IPS={clients}
-            NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL={intervalMs}
-            NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT={timeoutMs}
-            NGX_CLOUDCONNECT_HEALTHCHECK_RISE={rise}
-            EDGEPROXY_ENVIRONMENT=lab
-            """);
+        var file = _directory.Write("proxy.env", TestEnv.LabEnv(clients,
+            $"NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL={intervalMs}",
+            $"NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT={timeoutMs}",
+            $"NGX_CLOUDCONNECT_HEALTHCHECK_RISE={rise}"));
         return ConfigurationLoader.Load(new EnvSources([file], []), TestEnv.NoProcessEnvironment, _time).Configuration
             ?? throw new InvalidOperationException("the test configuration does not load");
     }
