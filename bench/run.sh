@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# EdgeProxy side by side with nginx and HAProxy doing the same job, the node direct, and the YARP
-# floor (bench/YarpFloor: Kestrel + YARP + mutual TLS to one node, nothing else).
-# One command: builds EdgeProxy and the floor (Release), makes bench certificates, starts two node
+# EdgeProxy side by side with nginx and HAProxy doing the same job, the node direct, and two floors:
+# the YARP floor (bench/YarpFloor: Kestrel + YARP routes and clusters + mutual TLS to one node, nothing
+# else) and the direct-forwarding floor (bench/DirectFloor: Kestrel + YARP's IHttpForwarder + mutual TLS
+# to one node, nothing else, the way EdgeProxy forwards).
+# One command: builds EdgeProxy and the floors (Release), makes bench certificates, starts two node
 # stand-ins (nginx, mutual TLS required) and the proxies, runs every scenario (interleaved, median of
 # N runs), the failover drill, and writes bench/results/latest/ and the tables in bench/README.md.
 #
-#   bench/run.sh                 full run (about 55 minutes)
+#   bench/run.sh                 full run (about an hour)
 #   bench/run.sh --quick         smoke run: 1 run of 3 s per scenario; writes bench/results/tmp/ only
-#   options: --runs N --duration S --warmup S --systems "direct edgeproxy nginx haproxy yarp"
+#   options: --runs N --duration S --warmup S --systems "direct edgeproxy nginx haproxy yarp directfloor"
 #            --scenarios "h1-get h1-post h2-get h2-post h1-newconn lat-h1 lat-h2" --no-drill --no-readme
 #            --out DIR --keep (leave everything running afterwards; bench/stop.sh stops it)
 #
@@ -18,7 +20,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 runs=3 duration=20 warmup=15 quick=0 drill=1 readme=1 keep=0 out=""
-systems="direct edgeproxy nginx haproxy yarp"
+systems="direct edgeproxy nginx haproxy yarp directfloor"
 scenarios="h1-get h1-post h2-get h2-post h1-newconn lat-h1 lat-h2"
 while (($#)); do
   case $1 in
@@ -32,7 +34,7 @@ while (($#)); do
     --no-readme) readme=0 ;;
     --out) out=$2; shift ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -68,6 +70,7 @@ rm -f "$out"/runs.jsonl "$out"/drill-*.json
 : >"$BENCH_STATE/logs/loadgen.log"
 build_edgeproxy
 [[ " $systems " == *" yarp "* ]] && build_yarp
+[[ " $systems " == *" directfloor "* ]] && build_directfloor
 start_nodes
 for system in $systems; do start_system "$system"; done
 
@@ -88,8 +91,8 @@ for system in $systems; do
   [[ $code == 200 ]] || die "$system answered GET with $code"
   code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$BENCH_STATE/certs/ca.crt" -H 'Content-Type: application/json' --data-binary "@$body" "$(url "$system" /drapi/v1/tasks)")
   [[ $code == 200 ]] || die "$system answered POST with $code"
-  # The YARP floor has no allow-list (it is the stack without EdgeProxy).
-  if [[ $system != direct && $system != yarp ]]; then
+  # The floors have no allow-list (they are the stack without EdgeProxy).
+  if [[ $system != direct && $system != yarp && $system != directfloor ]]; then
     code=$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.52 --cacert "$BENCH_STATE/certs/ca.crt" "$(url "$system" '/drapi/v1/tasks?from=0')")
     [[ $code == 403 ]] || die "$system answered a client outside the allow-list with $code"
   fi

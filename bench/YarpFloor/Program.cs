@@ -45,7 +45,7 @@ builder.Services.AddReverseProxy()
         {
             ClusterId = "node",
             Destinations = new Dictionary<string, DestinationConfig> { ["node1"] = new() { Address = args[4] } },
-            // HTTP/1.1 keep-alive to the node, as EdgeProxy (Upstreams/YarpConfigBuilder.cs) and nginx do.
+            // HTTP/1.1 keep-alive to the node, as EdgeProxy (Upstreams/NodeForwarder.cs) and nginx do.
             HttpRequest = new() { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact },
         }])
     .ConfigureHttpClient((_, handler) => handler.SslOptions = new SslClientAuthenticationOptions

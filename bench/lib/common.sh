@@ -10,8 +10,8 @@ mkdir -p "$BENCH_STATE/pids" "$BENCH_STATE/logs"
 
 # Topology (127.0.0.5x and ports 19xxx, so nothing clashes with the lab or the tests).
 PROXY_ADDR=127.0.0.51
-declare -A PORT=([edgeproxy]=19441 [nginx]=19442 [haproxy]=19443 [yarp]=19447 [direct]=19446)
-declare -A HOST=([edgeproxy]=$PROXY_ADDR [nginx]=$PROXY_ADDR [haproxy]=$PROXY_ADDR [yarp]=$PROXY_ADDR [direct]=127.0.0.53)
+declare -A PORT=([edgeproxy]=19441 [nginx]=19442 [haproxy]=19443 [yarp]=19447 [directfloor]=19448 [direct]=19446)
+declare -A HOST=([edgeproxy]=$PROXY_ADDR [nginx]=$PROXY_ADDR [haproxy]=$PROXY_ADDR [yarp]=$PROXY_ADDR [directfloor]=$PROXY_ADDR [direct]=127.0.0.53)
 NODE1=127.0.0.53
 NODE2=127.0.0.54
 NODE_PORT=19445
@@ -155,7 +155,7 @@ publish() { # name project output-dir: a Release build, its log in logs/build-DI
     || { cat "$build_log" >&2; die "$name build failed"; }
 }
 
-# The runtime settings for EdgeProxy and the YARP floor alike: one core, as the peers get, and
+# The runtime settings for EdgeProxy and the two floors alike: one core, as the peers get, and
 # DOTNET_TC_CallCountingDelayMs and OPENSSL_CONF as the container image sets them (see the Dockerfile).
 # BENCH_EDGEPROXY_ENV adds more (space-separated NAME=VALUE), e.g. to try a GC setting.
 dotnet_env() {
@@ -177,16 +177,20 @@ start_edgeproxy() {
 # else, with EdgeProxy's runtime settings; what the stack costs before EdgeProxy adds anything.
 build_yarp() { publish "the YARP floor" "$bench_dir/YarpFloor/YarpFloor.csproj" "$BENCH_STATE/yarp"; }
 
-start_yarp() {
-  pid_alive yarp && return 0
-  local certs=$BENCH_STATE/certs
-  # EdgeProxy sets the inline-completions default itself (Hosting/InlineIo.cs); the floor gets it here.
+start_floor() { # system binary: both floors take the same arguments (listen, certificate, key, CA, node)
+  local system=$1 binary=$2 certs=$BENCH_STATE/certs
+  pid_alive "$system" && return 0
+  # EdgeProxy sets the inline-completions default itself (Hosting/InlineIo.cs); the floors get it here.
   # shellcheck disable=SC2046
-  spawn yarp env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $(dotnet_env) \
-    taskset -c "$PROXY_CPU" "$BENCH_STATE/yarp/YarpFloor" "$PROXY_ADDR:${PORT[yarp]}" "$certs/proxy.crt" "$certs/proxy.key" \
+  spawn "$system" env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $(dotnet_env) \
+    taskset -c "$PROXY_CPU" "$BENCH_STATE/$system/$binary" "$PROXY_ADDR:${PORT[$system]}" "$certs/proxy.crt" "$certs/proxy.key" \
     "$certs/ca.crt" "https://$NODE1:$NODE_PORT"
-  wait_port yarp "$PROXY_ADDR" "${PORT[yarp]}"
+  wait_port "$system" "$PROXY_ADDR" "${PORT[$system]}"
 }
+
+# The direct-forwarding floor (bench/DirectFloor): Kestrel + YARP's IHttpForwarder over mutual TLS to node1
+# and nothing else, the way EdgeProxy forwards; with EdgeProxy's runtime settings.
+build_directfloor() { publish "the direct-forwarding floor" "$bench_dir/DirectFloor/DirectFloor.csproj" "$BENCH_STATE/directfloor"; }
 
 start_nodes() {
   [[ -x /usr/sbin/nginx || -x /usr/bin/nginx ]] || die "nginx is not installed (apt-get install -y nginx)"
@@ -195,11 +199,12 @@ start_nodes() {
   start_node node2 "$NODE2"
 }
 
-start_system() { # direct|edgeproxy|nginx|haproxy|yarp
+start_system() { # direct|edgeproxy|nginx|haproxy|yarp|directfloor
   case $1 in
     direct) ;;
     edgeproxy) start_edgeproxy ;;
-    yarp) start_yarp ;;
+    yarp) start_floor yarp YarpFloor ;;
+    directfloor) start_floor directfloor DirectFloor ;;
     nginx) start_nginx ;;
     haproxy) start_haproxy ;;
   esac

@@ -10,8 +10,8 @@ import os
 import statistics
 import sys
 
-SYSTEMS = ["edgeproxy", "nginx", "haproxy", "yarp", "direct"]
-NAMES = {"edgeproxy": "EdgeProxy", "nginx": "nginx", "haproxy": "HAProxy", "yarp": "YARP floor", "direct": "node direct"}
+SYSTEMS = ["edgeproxy", "nginx", "haproxy", "yarp", "directfloor", "direct"]
+NAMES = {"edgeproxy": "EdgeProxy", "nginx": "nginx", "haproxy": "HAProxy", "yarp": "YARP floor", "directfloor": "direct-forwarding floor", "direct": "node direct"}
 SCENARIOS = {
     "h1-get": "HTTP/1.1 keep-alive, GET (wrk, 64 connections, closed loop)",
     "h1-post": "HTTP/1.1 keep-alive, 1 KB JSON POST (wrk, 64 connections, closed loop)",
@@ -95,24 +95,25 @@ def scenario_table(scenario, med):
 
 
 def headline_table(med):
-    lines = ["| scenario | EdgeProxy | nginx | HAProxy | YARP floor | node direct | EdgeProxy / nginx | HAProxy / nginx | YARP floor / nginx |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| scenario | EdgeProxy | nginx | HAProxy | YARP floor | direct-forwarding floor | node direct | EdgeProxy / nginx | HAProxy / nginx | YARP floor / nginx | direct-forwarding floor / nginx |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for scenario in SCENARIOS:
         if (scenario, "nginx") not in med and (scenario, "edgeproxy") not in med:
             continue
         field, digits, unit = ("p99_ms", 2, "p99 ms") if scenario in LATENCY else ("rps", 0, "conn/s" if scenario == "h1-newconn" else "req/s")
         v = {s: med.get((scenario, s), {}).get(field) for s in SYSTEMS}
         lines.append(f"| {scenario} ({unit}) | {fmt(v['edgeproxy'], digits)} | {fmt(v['nginx'], digits)} | {fmt(v['haproxy'], digits)} | "
-                     f"{fmt(v['yarp'], digits)} | {fmt(v['direct'], digits)} | {ratio(v['edgeproxy'], v['nginx'])} | {ratio(v['haproxy'], v['nginx'])} | "
-                     f"{ratio(v['yarp'], v['nginx'])} |")
+                     f"{fmt(v['yarp'], digits)} | {fmt(v['directfloor'], digits)} | {fmt(v['direct'], digits)} | {ratio(v['edgeproxy'], v['nginx'])} | "
+                     f"{ratio(v['haproxy'], v['nginx'])} | {ratio(v['yarp'], v['nginx'])} | {ratio(v['directfloor'], v['nginx'])} |")
     rss = {s: max((m["peak_rss_mb"] for (sc, sy), m in med.items() if sy == s and m["peak_rss_mb"] is not None), default=None) for s in SYSTEMS}
-    lines.append(f"| peak RSS under load (MB) | {fmt(rss['edgeproxy'])} | {fmt(rss['nginx'])} | {fmt(rss['haproxy'])} | {fmt(rss['yarp'])} | {fmt(rss['direct'])} | "
-                 f"{ratio(rss['edgeproxy'], rss['nginx'])} | {ratio(rss['haproxy'], rss['nginx'])} | {ratio(rss['yarp'], rss['nginx'])} |")
+    lines.append(f"| peak RSS under load (MB) | {fmt(rss['edgeproxy'])} | {fmt(rss['nginx'])} | {fmt(rss['haproxy'])} | {fmt(rss['yarp'])} | {fmt(rss['directfloor'])} | "
+                 f"{fmt(rss['direct'])} | {ratio(rss['edgeproxy'], rss['nginx'])} | {ratio(rss['haproxy'], rss['nginx'])} | {ratio(rss['yarp'], rss['nginx'])} | "
+                 f"{ratio(rss['directfloor'], rss['nginx'])} |")
     cpu = {s: med.get(("lat-h1", s), {}).get("cpu_s_per_10k") for s in SYSTEMS}
     if any(cpu.values()):
         lines.append(f"| CPU s per 10k requests at the fixed rate (lat-h1) | {fmt(cpu['edgeproxy'], 3)} | {fmt(cpu['nginx'], 3)} | {fmt(cpu['haproxy'], 3)} | "
-                     f"{fmt(cpu['yarp'], 3)} | {fmt(cpu['direct'], 3)} | {ratio(cpu['edgeproxy'], cpu['nginx'])} | {ratio(cpu['haproxy'], cpu['nginx'])} | "
-                     f"{ratio(cpu['yarp'], cpu['nginx'])} |")
+                     f"{fmt(cpu['yarp'], 3)} | {fmt(cpu['directfloor'], 3)} | {fmt(cpu['direct'], 3)} | {ratio(cpu['edgeproxy'], cpu['nginx'])} | "
+                     f"{ratio(cpu['haproxy'], cpu['nginx'])} | {ratio(cpu['yarp'], cpu['nginx'])} | {ratio(cpu['directfloor'], cpu['nginx'])} |")
     return "\n".join(lines)
 
 
@@ -139,9 +140,9 @@ def chart(med, path):
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    colors = {"edgeproxy": "#512bd4", "nginx": "#009639", "haproxy": "#1f6fb2", "yarp": "#b39ddb", "direct": "#9e9e9e"}
+    colors = {"edgeproxy": "#512bd4", "nginx": "#009639", "haproxy": "#1f6fb2", "yarp": "#b39ddb", "directfloor": "#7e57c2", "direct": "#9e9e9e"}
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.8), gridspec_kw={"width_ratios": [5, 2, 1.4]})
-    proxies = [s for s in ["edgeproxy", "nginx", "haproxy", "yarp"] if any(sy == s for (_, sy) in med)]
+    proxies = [s for s in ["edgeproxy", "nginx", "haproxy", "yarp", "directfloor"] if any(sy == s for (_, sy) in med)]
 
     def bars(ax, scenarios, field, systems, title, ylabel, scale=1.0):
         scenarios = [s for s in scenarios if any((s, p) in med for p in systems)]

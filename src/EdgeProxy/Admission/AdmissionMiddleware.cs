@@ -1,4 +1,3 @@
-using EdgeProxy.Configuration;
 using EdgeProxy.Edge;
 
 namespace EdgeProxy.Admission;
@@ -9,14 +8,14 @@ namespace EdgeProxy.Admission;
 /// Hand-written rather than ForwardedHeadersMiddleware: that middleware rewrites RemoteIpAddress and
 /// keeps X-Original-* headers, while EdgeProxy needs the peer and the client side by side and a refusal.
 /// </summary>
-public sealed class AdmissionMiddleware(RequestDelegate next, ProxyState state, ILoggerFactory loggerFactory)
+public sealed class AdmissionMiddleware(RequestDelegate next, ILoggerFactory loggerFactory)
 {
     private readonly ILogger _blockingLog = loggerFactory.CreateLogger(AdmissionLog.Category);
 
     public Task InvokeAsync(HttpContext context)
     {
         var info = EdgeRequestInfo.Get(context);
-        var policy = state.Current.Admission;
+        var policy = info.Configuration.Admission;
         var headerValues = policy.RealIpHeader is null ? default : context.Request.Headers[policy.RealIpHeader];
         var decision = ClientAddressResolver.Decide(info.Peer, headerValues, policy);
         if (decision.Client is not null)

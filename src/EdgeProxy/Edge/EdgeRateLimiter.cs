@@ -13,20 +13,20 @@ namespace EdgeProxy.Edge;
 /// </summary>
 public static class EdgeRateLimiter
 {
-    public static PartitionedRateLimiter<HttpContext> Create(ProxyState state, TimeProvider time)
+    public static PartitionedRateLimiter<HttpContext> Create(TimeProvider time)
     {
         // One factory for all partitions, so choosing a partition allocates nothing per request.
         Func<RateKey, RateLimiter> factory = key => new NginxRateLimiter(key.Rate, key.Burst, time);
         return PartitionedRateLimiter.Create<HttpContext, RateKey>(context =>
         {
-            var configuration = state.Current;
             var info = context.Features.Get<EdgeRequestInfo>();
-            var settings = configuration.Settings;
-            if (info is null || info.Route is not (EdgeRoute.Dr or EdgeRoute.DataConn) || configuration.RateLimitExempt.Contains(info.Client))
+            if (info is null || info.Route is not (EdgeRoute.Dr or EdgeRoute.DataConn) || info.Configuration.RateLimitExempt.Contains(info.Client))
             {
                 return RateLimitPartition.GetNoLimiter(RateKey.Unlimited);
             }
 
+            var configuration = info.Configuration;
+            var settings = configuration.Settings;
             var (rate, burst) = info.Route == EdgeRoute.Dr ? (settings.DrRate, settings.DrBurst) : (settings.UserSyncRate, settings.UserSyncBurst);
             return RateLimitPartition.Get(new RateKey(info.Route, info.Client, configuration.Version, rate, burst), factory);
         });

@@ -1,16 +1,22 @@
 using System.Net;
+using EdgeProxy.Configuration;
+using EdgeProxy.Upstreams;
 
 namespace EdgeProxy.Edge;
 
-/// <summary>What the edge learned about a request; read by transforms and the access log.</summary>
+/// <summary>What the edge learned about a request; read by the later steps, the forwarder and the access log.</summary>
 public sealed class EdgeRequestInfo
 {
-    public EdgeRequestInfo(IPAddress peer, string trackingId)
+    public EdgeRequestInfo(ActiveConfiguration configuration, IPAddress peer, string trackingId)
     {
+        Configuration = configuration;
         Peer = peer;
         Client = peer;
         TrackingId = trackingId;
     }
+
+    /// <summary>The configuration this request is handled with from start to end, even if a reload lands meanwhile.</summary>
+    public ActiveConfiguration Configuration { get; }
 
     /// <summary>The socket peer, IPv4-mapped addresses normalised.</summary>
     public IPAddress Peer { get; }
@@ -25,8 +31,8 @@ public sealed class EdgeRequestInfo
     /// <summary>Why admission refused the request; None when admitted.</summary>
     public Admission.RefusalReason Refusal { get; set; }
 
-    /// <summary>The node the request was forwarded to (YARP destination id), if any.</summary>
-    public string? Node { get; set; }
+    /// <summary>The node the request was last forwarded to, if any.</summary>
+    public NodeRole? Node { get; set; }
 
     /// <summary>The node's response status, when one arrived.</summary>
     public int? UpstreamStatus { get; set; }

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace EdgeProxy.Edge;
 
 /// <summary>
-/// First middleware on the public listener: records the peer, keeps or generates the tracking id
-/// (echoed on every response, refusals included).
+/// First middleware on the public listener: takes the configuration the request is handled with, records the peer
+/// (normalised once), keeps or generates the tracking id (echoed on every response, refusals included) and classifies
+/// the path once; the later steps read all of it from <see cref="EdgeRequestInfo"/>.
 /// </summary>
 public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state)
 {
@@ -14,7 +15,8 @@ public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state
 
     public Task InvokeAsync(HttpContext context)
     {
-        var settings = state.Current.Settings;
+        var configuration = state.Current;
+        var settings = configuration.Settings;
         var header = settings.TrackingHeader;
         var peer = Admission.IpAddressGrammar.Normalize(context.Connection.RemoteIpAddress ?? IPAddress.IPv6None);
 
@@ -22,7 +24,7 @@ public sealed class EdgeRequestMiddleware(RequestDelegate next, ProxyState state
         var trackingId = incoming.Count == 1 && IsAcceptable(incoming[0]) ? incoming[0]! : TrackingIds.Shared.Next();
         context.Request.Headers[header] = trackingId;
         context.Response.Headers[header] = trackingId;
-        var info = new EdgeRequestInfo(peer, trackingId) { Route = state.Current.Paths.Classify(context.Request.Path.Value ?? "") };
+        var info = new EdgeRequestInfo(configuration, peer, trackingId) { Route = configuration.Paths.Classify(context.Request.Path.Value ?? "") };
         context.Features.Set(info);
 
         // NGX_CLIENT_MAX_BODY_SIZE per request, so a reload applies. A declared oversize body is refused

@@ -1,4 +1,3 @@
-using EdgeProxy.Configuration;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace EdgeProxy.Edge;
@@ -7,7 +6,7 @@ namespace EdgeProxy.Edge;
 /// NGX_KEEPALIVE_REQUESTS for HTTP/1.1: the response to the Nth request on a connection carries
 /// <c>Connection: close</c>, so Kestrel closes it after that response. Kestrel has no such limit itself.
 /// </summary>
-public sealed class KeepaliveRequestsMiddleware(RequestDelegate next, ProxyState state)
+public sealed class KeepaliveRequestsMiddleware(RequestDelegate next)
 {
     private const string CounterKey = "edgeproxy.requests";
 
@@ -17,7 +16,7 @@ public sealed class KeepaliveRequestsMiddleware(RequestDelegate next, ProxyState
         {
             var served = (items.TryGetValue(CounterKey, out var value) && value is int count ? count : 0) + 1;
             items[CounterKey] = served;
-            if (served >= state.Current.Settings.KeepaliveRequests)
+            if (served >= EdgeRequestInfo.Get(context).Configuration.Settings.KeepaliveRequests)
             {
                 context.Response.Headers.Connection = "close";
             }

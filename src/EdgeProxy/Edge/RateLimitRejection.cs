@@ -1,22 +1,21 @@
 using System.Threading.RateLimiting;
 using EdgeProxy.Admission;
-using EdgeProxy.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace EdgeProxy.Edge;
 
-/// <summary>Answers a rate-limited request with NGX_CLOUDCONNECT_LIMIT_REQ_STATUS (read per request, so it reloads) and logs it.</summary>
-public static class RateLimitRejection
+/// <summary>Answers a rate-limited request with NGX_CLOUDCONNECT_LIMIT_REQ_STATUS (of the request's configuration, so it reloads) and logs it.</summary>
+public sealed class RateLimitRejection(ILoggerFactory loggerFactory)
 {
-    public static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    private readonly ILogger _logger = loggerFactory.CreateLogger(AdmissionLog.Category);
+
+    public async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
-        var state = context.RequestServices.GetRequiredService<ProxyState>();
-        var status = state.Current.Settings.LimitReqStatus;
         var info = EdgeRequestInfo.Get(context);
+        var status = info.Configuration.Settings.LimitReqStatus;
         info.Refusal = RefusalReason.RateLimited;
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(AdmissionLog.Category);
-        EdgeLog.RateLimited(logger, context.Request.Method, context.Request.Path.Value ?? "", info.Client.ToString(), info.Peer.ToString(), info.Route, status, info.TrackingId);
+        EdgeLog.RateLimited(_logger, context.Request.Method, context.Request.Path.Value ?? "", info.Client.ToString(), info.Peer.ToString(), info.Route, status, info.TrackingId);
         TimeSpan? retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var delay) ? delay : null;
         await EdgeResponses.WriteAsync(context, status, "rate_limited", "too many requests from this client", retryAfter);
     }

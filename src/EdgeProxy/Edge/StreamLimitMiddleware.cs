@@ -1,5 +1,4 @@
 using EdgeProxy.Admission;
-using EdgeProxy.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace EdgeProxy.Edge;
@@ -8,7 +7,7 @@ namespace EdgeProxy.Edge;
 /// NGX_CLOUDCONNECT_HTTP2_CONN_LIMIT: concurrent HTTP/2 streams per client, across its connections. A
 /// stream over the limit is reset with REFUSED_STREAM (safe for the client to retry), counted and logged.
 /// </summary>
-public sealed class StreamLimitMiddleware(RequestDelegate next, ProxyState state, ILoggerFactory loggerFactory)
+public sealed class StreamLimitMiddleware(RequestDelegate next, ILoggerFactory loggerFactory)
 {
     private const int RefusedStream = 0x7;
 
@@ -24,7 +23,7 @@ public sealed class StreamLimitMiddleware(RequestDelegate next, ProxyState state
         }
 
         var info = EdgeRequestInfo.Get(context);
-        var configuration = state.Current;
+        var configuration = info.Configuration;
         return configuration.RateLimitExempt.Contains(info.Client)
             ? next(context)
             : InvokeLimitedAsync(context, info, configuration.Settings.Http2StreamLimit);

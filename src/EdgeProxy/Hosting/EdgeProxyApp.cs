@@ -4,13 +4,11 @@ using EdgeProxy.Configuration;
 using EdgeProxy.Edge;
 using EdgeProxy.Operations;
 using EdgeProxy.Upstreams;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Serilog;
 using Serilog.Core;
-using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Transforms;
 
 namespace EdgeProxy.Hosting;
 
@@ -40,9 +38,6 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(levelSwitch);
         builder.Services.AddSingleton(options.TimeProvider);
-        builder.Services.AddSingleton<NodeTlsConnector>();
-        builder.Services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
-        builder.Services.AddSingleton<ForwardedHeadersTransform>();
         builder.Services.AddSingleton<ConnectionCounter>();
         builder.Services.AddSingleton<EdgeMetrics>();
         builder.Services.AddSingleton<ProcessClock>();
@@ -52,24 +47,12 @@ public static class EdgeProxyApp
             sp.GetRequiredService<ILogger<ConfigurationReloader>>(), options.ReloadCheckInterval));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
-        builder.Services.AddRateLimiter(limits =>
-        {
-            limits.GlobalLimiter = EdgeRateLimiter.Create(state, options.TimeProvider);
-            limits.OnRejected = RateLimitRejection.OnRejectedAsync;
-        });
+        builder.Services.AddSingleton<RateLimitRejection>();
+        builder.Services.AddRateLimiter(limits => limits.GlobalLimiter = EdgeRateLimiter.Create(options.TimeProvider));
+        builder.Services.AddOptions<RateLimiterOptions>()
+            .Configure<RateLimitRejection>((limits, rejection) => limits.OnRejected = rejection.OnRejectedAsync);
         state.Changed += active => levelSwitch.MinimumLevel = active.Settings.LogLevel;
-        // Nothing here uses data protection (YARP registers it for session affinity); keep its key ring off the disk.
-        builder.Services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new InMemoryXmlRepository());
-        builder.Services.AddActiveNodeFailover(settings);
-        builder.Services.AddReverseProxy()
-            .LoadFromMemory(YarpConfigBuilder.Routes(settings), YarpConfigBuilder.Clusters(settings))
-            .AddTransforms(context =>
-            {
-                context.CopyRequestHeaders = true;
-                context.UseDefaultForwarders = false;
-                context.RequestTransforms.Add(context.Services.GetRequiredService<ForwardedHeadersTransform>());
-                context.AddResponseTransform(ObserveResponse);
-            });
+        builder.Services.AddNodeForwarding(settings);
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings, state, kestrel.ApplicationServices.GetRequiredService<ConnectionLimit>()));
 
@@ -86,15 +69,7 @@ public static class EdgeProxyApp
         app.UseMiddleware<StreamLimitMiddleware>();
         app.UseRateLimiter();
         app.UseMiddleware<KeepaliveRequestsMiddleware>();
-        app.MapReverseProxy(proxy =>
-        {
-            proxy.Use(ForwarderErrorResponder.InvokeAsync);
-            proxy.UseMiddleware<FailoverMiddleware>();
-            // Inside the failover step, so every attempt reports its transport failure before a retry is chosen.
-            proxy.UsePassiveHealthChecks();
-        });
-        app.Services.GetRequiredService<ClusterAvailabilitySync>().Start();
-        app.Services.GetRequiredService<HealthCheckReload>().Start();
+        app.Run(app.Services.GetRequiredService<NodeForwarder>().InvokeAsync);
         app.Services.GetRequiredService<FailoverMetrics>().Start();
         _ = app.Services.GetRequiredService<ProcessClock>(); // created now, so uptime counts from start
         return app;
@@ -151,22 +126,6 @@ public static class EdgeProxyApp
                 return next(connection);
             });
         });
-    }
-
-    private static ValueTask ObserveResponse(ResponseTransformContext context)
-    {
-        var info = EdgeRequestInfo.Get(context.HttpContext);
-        if (context.ProxyResponse is { } response)
-        {
-            info.UpstreamStatus = (int)response.StatusCode;
-            info.UpstreamHeaderTime = System.Diagnostics.Stopwatch.GetElapsedTime(info.UpstreamStarted);
-            info.UpstreamConnectTime = response.RequestMessage?.Options.TryGetValue(NodeTlsConnector.ConnectTimeKey, out var connect) == true ? connect : TimeSpan.Zero;
-        }
-
-        // Set after YARP copied the node's headers, so the client sees exactly one tracking id.
-        var header = context.HttpContext.RequestServices.GetRequiredService<ProxyState>().Current.Settings.TrackingHeader;
-        context.HttpContext.Response.Headers[header] = info.TrackingId;
-        return ValueTask.CompletedTask;
     }
 
     private static void ObserveReloads(WebApplication app)

@@ -58,7 +58,7 @@ public sealed class AccessLogMiddleware(RequestDelegate next, EdgeMetrics metric
         }
 
         AccessLog.Request(_logger, context.Request.Method, MaskedPath(context.Request), status, duration.TotalMilliseconds,
-            info?.Client.ToString() ?? "-", info?.Peer.ToString() ?? "-", route, info?.Node ?? "-", info?.UpstreamStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+            info?.Client.ToString() ?? "-", info?.Peer.ToString() ?? "-", route, info?.Node is { } node ? Upstreams.NodeRoles.Name(node) : "-", info?.UpstreamStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
             info?.UpstreamConnectTime?.TotalMilliseconds ?? 0, info?.UpstreamHeaderTime?.TotalMilliseconds ?? 0, requestBytes, responseBytes,
             context.Request.Protocol, info?.TrackingId ?? "-");
     }

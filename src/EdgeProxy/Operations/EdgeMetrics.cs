@@ -93,18 +93,16 @@ public sealed class EdgeMetrics : IDisposable
     public Gauge InFlight { get; }
 
     /// <summary>Counts an answered request and its duration (and its node time, when a node answered).</summary>
-    public void RecordRequest(RouteSlot route, int status, double seconds, string? node, double? nodeSeconds)
+    public void RecordRequest(RouteSlot route, int status, double seconds, Upstreams.NodeRole? node, double? nodeSeconds)
     {
         var byStatus = _requests[route.Index] ??= new Counter.Child?[StatusSlots];
         var counter = status is >= 0 and < StatusSlots ? byStatus[status] ??= RequestsWith(status) : RequestsWith(status);
         counter.Inc();
         (_durations[route.Index] ??= RequestDuration.WithLabels(route.Label)).Observe(seconds);
-        if (node is not null && nodeSeconds is { } upstream)
+        if (node is { } role && nodeSeconds is { } upstream)
         {
             var byNode = _upstream[route.Index] ??= new Histogram.Child?[2];
-            var nodeSlot = node == Upstreams.YarpConfigBuilder.PublisherDestination ? 0 : node == Upstreams.YarpConfigBuilder.SubscriberDestination ? 1 : -1;
-            var histogram = nodeSlot < 0 ? UpstreamDuration.WithLabels(route.Label, node) : byNode[nodeSlot] ??= UpstreamDuration.WithLabels(route.Label, node);
-            histogram.Observe(upstream);
+            (byNode[(int)role] ??= UpstreamDuration.WithLabels(route.Label, Upstreams.NodeRoles.Name(role))).Observe(upstream);
         }
 
         Counter.Child RequestsWith(int code) => Requests.WithLabels(route.Label, code.ToString(CultureInfo.InvariantCulture));

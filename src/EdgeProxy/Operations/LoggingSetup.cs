@@ -54,12 +54,8 @@ public static class LoggingSetup
             // unhandled application errors are logged by Kestrel.
             .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LevelAlias.Off)
             .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
-            // EdgeProxy logs each forwarding failure itself, with the reason (ForwarderErrorResponder).
+            // EdgeProxy logs each forwarding failure itself, with the reason (NodeForwarder, 2002).
             .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogEventLevel.Error)
-            // EdgeProxy logs node health and active-node changes itself (2101/2102) instead of one warning per failed probe.
-            .MinimumLevel.Override("Yarp.ReverseProxy.Health", LogEventLevel.Error)
-            // YARP registers data protection for session affinity, which EdgeProxy does not use.
-            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             // The access and blocking logs are not governed by the error-log level (as in nginx).
             .MinimumLevel.Override(AccessLog.Category, LogEventLevel.Information)

@@ -1,19 +1,26 @@
 namespace EdgeProxy.Upstreams;
 
 /// <summary>
-/// Decides which node Digital Routing traffic goes to, from probe rounds and transport failures (DESIGN.md section 4):
+/// Decides which node Digital Routing traffic goes to, from probe rounds and transport failures (README, "Active node
+/// and failover"), and is the only owner of node state:
 /// RISE/FALL counting per node, exactly one healthy node is active, both healthy keeps the current one (sticky;
 /// publisher first at start), none healthy means no active node. Hand-written because YARP's policies know neither
 /// RISE nor stickiness; time comes only from the injected <see cref="TimeProvider"/>, so tests drive it with a fake clock.
 /// </summary>
-/// <remarks>Thread-safe: updates are serialised, readers take <see cref="Snapshot"/> without locking.</remarks>
+/// <remarks>
+/// Thread-safe: updates are serialised, readers take <see cref="Snapshot"/> without locking. Logs and
+/// <see cref="Changed"/> run after the lock is released (a slow handler or log sink never holds up an update or a
+/// request's transport-failure report), in the order the snapshots were made.
+/// </remarks>
 public sealed class ActiveNodeTracker
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Queue<(ActiveNodeSnapshot Previous, ActiveNodeSnapshot Next)> _pending = new();
     private ActiveNodeSnapshot _snapshot;
     private NodeRole? _lastActive;
+    private bool _dispatching;
 
     public ActiveNodeTracker(HealthCheckRules rules, string publisherAddress, string subscriberAddress, TimeProvider time, ILogger<ActiveNodeTracker> logger)
     {
@@ -30,7 +37,7 @@ public sealed class ActiveNodeTracker
         };
     }
 
-    /// <summary>Raised with every new snapshot, in order, while updates are held back; handlers must be quick and must not update the tracker.</summary>
+    /// <summary>Raised with every new snapshot, in order, outside the update lock; a handler may read or update the tracker.</summary>
     public event Action<ActiveNodeSnapshot>? Changed;
 
     public ActiveNodeSnapshot Snapshot => Volatile.Read(ref _snapshot);
@@ -58,6 +65,8 @@ public sealed class ActiveNodeTracker
 
             Publish(current, publisher, subscriber, now);
         }
+
+        Dispatch();
     }
 
     /// <summary>Records a transport failure (refused, reset, TLS failure, timeout) seen on forwarded traffic.</summary>
@@ -73,6 +82,8 @@ public sealed class ActiveNodeTracker
                 node == NodeRole.Subscriber ? failed : current.Subscriber,
                 now);
         }
+
+        Dispatch();
     }
 
     /// <summary>New RISE/FALL/codes/interval/timeout after a configuration reload; counting goes on from the current counters.</summary>
@@ -80,26 +91,23 @@ public sealed class ActiveNodeTracker
     {
         lock (_lock)
         {
-            var next = _snapshot with { Rules = rules, Version = _snapshot.Version + 1 };
+            var current = _snapshot;
+            var next = current with { Rules = rules, Version = current.Version + 1 };
             Volatile.Write(ref _snapshot, next);
-            Changed?.Invoke(next);
+            _pending.Enqueue((current, next));
         }
+
+        Dispatch();
     }
 
     private void Publish(ActiveNodeSnapshot current, NodeStatus publisher, NodeStatus subscriber, DateTimeOffset now)
     {
-        LogHealthChange(current.Publisher, publisher);
-        LogHealthChange(current.Subscriber, subscriber);
-
         var next = current with { Publisher = publisher, Subscriber = subscriber, Version = current.Version + 1 };
         var active = Choose(current.Active, _lastActive, publisher, subscriber);
         if (active != current.Active)
         {
             var reason = Explain(current.Active, active, next);
             next = next with { Active = active, ActiveSince = now, ActiveReason = reason };
-            // Information when traffic gets a node again (start, recovery); Warning when it loses one or moves.
-            FailoverLog.ActiveNodeChanged(_logger, current.Active is null ? LogLevel.Information : LogLevel.Warning,
-                Name(current.Active), Name(active), reason);
             _lastActive = active ?? _lastActive;
         }
         else if (active is null && (publisher.Health != NodeHealth.Unknown || subscriber.Health != NodeHealth.Unknown))
@@ -109,7 +117,63 @@ public sealed class ActiveNodeTracker
         }
 
         Volatile.Write(ref _snapshot, next);
-        Changed?.Invoke(next);
+        _pending.Enqueue((current, next));
+    }
+
+    // One thread at a time logs and raises the queued changes, oldest first; a thread that finds another one at it
+    // leaves its change to that thread, so the order holds without holding the update lock.
+    private void Dispatch()
+    {
+        lock (_lock)
+        {
+            if (_dispatching)
+            {
+                return;
+            }
+
+            _dispatching = true;
+        }
+
+        try
+        {
+            while (true)
+            {
+                (ActiveNodeSnapshot Previous, ActiveNodeSnapshot Next) change;
+                lock (_lock)
+                {
+                    if (!_pending.TryDequeue(out change))
+                    {
+                        _dispatching = false;
+                        return;
+                    }
+                }
+
+                Log(change.Previous, change.Next);
+                Changed?.Invoke(change.Next);
+            }
+        }
+        catch
+        {
+            // A handler threw: the next update dispatches what is left.
+            lock (_lock)
+            {
+                _dispatching = false;
+            }
+
+            throw;
+        }
+    }
+
+    private void Log(ActiveNodeSnapshot previous, ActiveNodeSnapshot next)
+    {
+        LogHealthChange(previous.Publisher, next.Publisher);
+        LogHealthChange(previous.Subscriber, next.Subscriber);
+        if (previous.Active != next.Active)
+        {
+            // Information when traffic gets a node again (start, recovery); Warning when it loses one or moves.
+            FailoverLog.ActiveNodeChanged(_logger, previous.Active is null ? LogLevel.Information : LogLevel.Warning,
+                Name(previous.Active), Name(next.Active), next.ActiveReason);
+        }
     }
 
     /// <summary>The sticky choice: keep a healthy current node; otherwise the node active last, then the publisher, if healthy.</summary>

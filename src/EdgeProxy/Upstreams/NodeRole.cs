@@ -1,6 +1,6 @@
 namespace EdgeProxy.Upstreams;
 
-/// <summary>The two Cloud Connect nodes; also the YARP destination ids of both clusters.</summary>
+/// <summary>The two Cloud Connect nodes.</summary>
 public enum NodeRole
 {
     /// <summary><c>NGX_CLOUDCONNECT_HOSTNAME</c>: runs DataConn always and Digital Routing when active.</summary>

@@ -160,10 +160,14 @@ public sealed class HotReloadTests
         var rules = lab.Tracker.Snapshot.Rules;
         Assert.Equal((4, 3, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(600)), (rules.Rise, rules.Fall, rules.Interval, rules.Timeout));
         Assert.True(rules.Codes.SetEquals([200, 204]));
-        var yarp = lab.App.Services.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>();
-        Assert.True(yarp.TryGetCluster("dr", out var cluster));
-        Assert.Equal(TimeSpan.FromMilliseconds(700), cluster.Model.Config.HealthCheck?.Active?.Interval);
-        Assert.Equal(TimeSpan.FromMilliseconds(600), cluster.Model.Config.HealthCheck?.Active?.Timeout);
+        // The prober follows: two rounds after the reload, the second started 700 ms after the first ended, not the 2 s before.
+        var reloadedAt = DateTimeOffset.UtcNow;
+        var round = await lab.WaitForAsync(s => s.Publisher.LastProbe?.StartedAt > reloadedAt, "a probe round after the reload");
+        var first = round.Publisher.LastProbe!;
+        var second = (await lab.WaitForAsync(s => s.Publisher.LastProbe?.StartedAt > first.StartedAt, "the next probe round")).Publisher.LastProbe!;
+        var firstEnded = first.StartedAt + new[] { first.Latency, round.Subscriber.LastProbe?.Latency }.Max()!.Value;
+        Assert.InRange(second.StartedAt - first.StartedAt, TimeSpan.FromMilliseconds(700), TimeSpan.MaxValue);
+        Assert.InRange(second.StartedAt - firstEnded, TimeSpan.Zero, TimeSpan.FromMilliseconds(1999));
         Assert.Single(lab.Logs.WithEventId(2106));
         using var client = lab.CreateClient();
         using var response = await client.GetAsync("/drapi/v1/ping");

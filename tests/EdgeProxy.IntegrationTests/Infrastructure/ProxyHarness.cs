@@ -172,11 +172,11 @@ public sealed class ProxyHarness : IAsyncDisposable
 
     /// <summary>The requests a node received from clients through the proxy, health probes left out.</summary>
     public static IReadOnlyList<RecordedRequest> Proxied(SimulatorNode node) =>
-        [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") != NodeProbeRequestFactory.UserAgent)];
+        [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") != NodeProber.UserAgent)];
 
     /// <summary>The health probes a node received.</summary>
     public static IReadOnlyList<RecordedRequest> Probes(SimulatorNode node) =>
-        [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") == NodeProbeRequestFactory.UserAgent)];
+        [.. node.Requests.Where(r => r.Headers.GetValueOrDefault("User-Agent") == NodeProber.UserAgent)];
 
     /// <summary>A client shaped like Webex Connect (see <see cref="EdgeClient"/>): Host = the proxy's external name.</summary>
     public HttpClient CreateClient(string sourceAddress = "127.0.0.1", Version? version = null, string? host = EdgeClient.ExternalHost) =>

@@ -141,18 +141,5 @@ public sealed class ConfigurationReloaderTests : IDisposable
     private static FileSystemEventArgs Changed(string path) =>
         new(WatcherChangeTypes.Changed, Path.GetDirectoryName(path)!, Path.GetFileName(path));
 
-    private static string Env(string clients)
-    {
-        var certificates = RepositoryPaths.SampleCertificates;
-        return $"""
-            NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy.example.com
-            NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11
-            NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12
-            NGX_SSL_CRT={certificates}/proxy.crt
-            NGX_SSL_KEY={certificates}/proxy.key
-            NGX_PRXY_SSL_TRUST_CRT={certificates}/ca.crt
-            NGX_CLOUDCONNECT_CLIENT_IPS={clients}
-            EDGEPROXY_ENVIRONMENT=lab
-            """;
-    }
+    private static string Env(string clients) => TestEnv.LabEnv(clients);
 }

@@ -274,6 +274,51 @@ public sealed class ActiveNodeTrackerTests
     }
 
     [Fact]
+    public void Changed_RaisedOutsideTheLock_AnotherThreadCanUpdateMeanwhile_AndTheOrderHolds()
+    {
+        var tracker = Create(fall: 1);
+        var seen = new List<long>();
+        var otherThreadDone = false;
+        tracker.Changed += snapshot =>
+        {
+            seen.Add(snapshot.Version);
+            if (snapshot.Version == 1)
+            {
+                // Would wait forever (here: until the bound) if this handler ran while the tracker held its lock.
+                otherThreadDone = Task.Run(() => tracker.RecordTransportFailure(NodeRole.Publisher, "connection refused")).Wait(TimeSpan.FromSeconds(10));
+            }
+        };
+
+        Round(tracker, 200, 200);
+
+        Assert.True(otherThreadDone);
+        Assert.Equal([1L, 2L], seen);
+        Assert.Equal(NodeRole.Subscriber, tracker.Snapshot.Active);
+    }
+
+    [Fact]
+    public void Changed_HandlerUpdatesTheTracker_TheNewSnapshotFollowsInOrder()
+    {
+        var tracker = Create(fall: 1);
+        var seen = new List<NodeRole?>();
+        tracker.Changed += snapshot =>
+        {
+            seen.Add(snapshot.Active);
+            if (snapshot.Version == 1)
+            {
+                tracker.RecordTransportFailure(NodeRole.Publisher, "connection refused");
+                // Raised after this handler returns, not inside it.
+                Assert.Single(seen);
+            }
+        };
+
+        Round(tracker, 200, 200);
+
+        Assert.Equal([NodeRole.Publisher, NodeRole.Subscriber], seen);
+        Assert.Single(_log.WithEventId(2101), e => e.Message.Contains("from publisher to subscriber", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ActiveNodeChange_IsLoggedOnce_WithFromToAndReason()
     {
         var tracker = Create(fall: 1);

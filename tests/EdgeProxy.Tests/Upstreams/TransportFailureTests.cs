@@ -14,7 +14,6 @@ public sealed class TransportFailureTests
         { new HttpRequestException(HttpRequestError.SecureConnectionError, "tls", new AuthenticationException("untrusted")), true },
         { new HttpRequestException(HttpRequestError.NameResolutionError, "no such host"), true },
         { new TaskCanceledException("connect", new TimeoutException("The connection attempt timed out")), true },
-        { new NodeProbeException(new ProbeTiming(DateTimeOffset.UnixEpoch, TimeSpan.Zero), new HttpRequestException(HttpRequestError.ConnectionError, "refused")), true },
         { new HttpRequestException(HttpRequestError.ResponseEnded, "ended", new IOException("reset", new SocketException((int)SocketError.ConnectionReset))), false },
         { new HttpRequestException(HttpRequestError.Unknown, "io", new IOException("broken pipe")), false },
         { new TaskCanceledException("activity timeout"), false },
