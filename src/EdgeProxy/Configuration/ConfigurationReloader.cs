@@ -34,6 +34,7 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Lock _watchLock = new();
     private readonly TimeSpan _checkInterval;
+    private readonly bool _watchFileEvents;
     private bool _disposed;
     private ITimer? _debounce;
     private ITimer? _check;
@@ -43,8 +44,9 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
     private string? _lastRejection;
 
     public ConfigurationReloader(ProxyState state, EnvSources sources, Func<IReadOnlyDictionary<string, string>> processEnvironment, TimeProvider time,
-        ILogger<ConfigurationReloader> logger, TimeSpan? checkInterval = null)
+        ILogger<ConfigurationReloader> logger, TimeSpan? checkInterval = null, bool watchFileEvents = true)
     {
+        _watchFileEvents = watchFileEvents;
         _state = state;
         _sources = sources;
         _processEnvironment = processEnvironment;
@@ -182,27 +184,33 @@ public sealed class ConfigurationReloader : IHostedService, IDisposable
         // A reload (timer or SIGHUP thread) can race shutdown; watchers change only under the lock, never after dispose.
         lock (_watchLock)
         {
-            if (!_disposed)
+            if (_disposed)
             {
-                WatchDirectories(configuration);
+                return;
+            }
+
+            var settings = configuration.Settings;
+            var files = configuration.Loaded.Env.FilesRead
+                .Concat([settings.ServerCertificatePath, settings.ServerKeyPath, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, settings.TrustBundlePath])
+                .Select(Path.GetFullPath)
+                .ToList();
+            _watched = new WatchedFiles(files, _sources.Directories.Select(Path.GetFullPath));
+            if (_watchFileEvents)
+            {
+                WatchDirectories(files);
             }
         }
     }
 
-    private void WatchDirectories(ActiveConfiguration configuration)
+    private void WatchDirectories(IEnumerable<string> files)
     {
-        var settings = configuration.Settings;
-        var directories = configuration.Loaded.Env.FilesRead
-            .Concat([settings.ServerCertificatePath, settings.ServerKeyPath, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, settings.TrustBundlePath])
-            .Select(path => Path.GetDirectoryName(Path.GetFullPath(path))!)
+        var directories = files
+            .Select(path => Path.GetDirectoryName(path)!)
             .Concat(_sources.Directories.Select(Path.GetFullPath))
             .Where(Directory.Exists)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
-        _watched = new WatchedFiles(configuration.Loaded.Env.FilesRead
-            .Concat([settings.ServerCertificatePath, settings.ServerKeyPath, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, settings.TrustBundlePath])
-            .Select(Path.GetFullPath), _sources.Directories.Select(Path.GetFullPath));
         if (directories.SequenceEqual(_watchers.Select(w => w.Path)))
         {
             return;

@@ -126,13 +126,15 @@ public sealed class ConfigurationReloaderTests : IDisposable
         Assert.False(watched.IsRelevant(Path.Combine(envDirectory, "notes.txt")));
     }
 
+    // File events are raised by synthetic calls here, so a real watcher cannot race the fake clock; the real
+    // watcher has its own tests (HotReloadEventsTests).
     private async Task<ConfigurationReloader> StartAsync(TimeSpan checkInterval)
     {
         var sources = new EnvSources([_envFile], []);
         var loaded = ConfigurationLoader.Load(sources, TestEnv.NoProcessEnvironment, _time).Configuration
             ?? throw new InvalidOperationException("the test configuration does not load");
         var reloader = new ConfigurationReloader(new ProxyState(loaded, _time), sources, () => TestEnv.NoProcessEnvironment, _time,
-            NullLogger<ConfigurationReloader>.Instance, checkInterval);
+            NullLogger<ConfigurationReloader>.Instance, checkInterval, watchFileEvents: false);
         reloader.Reloaded += _outcomes.Add;
         await reloader.StartAsync(CancellationToken.None);
         return reloader;
