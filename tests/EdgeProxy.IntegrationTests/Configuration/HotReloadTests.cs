@@ -53,7 +53,7 @@ public sealed class HotReloadTests
         var clock = Stopwatch.StartNew();
         await lab.RewriteEnvAsync(Exempt, "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2|127.0.0.6");
         Assert.True(await Eventually.StatusAsync(newcomer, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(1)), $"not admitted after {clock.Elapsed}");
-        Assert.Contains(EnvKeys.ClientIps, (await added).ChangedKeys);
+        Assert.Contains(PropertyCatalog.ClientIps.Name, (await added).ChangedKeys);
 
         // Remove it again.
         await lab.RewriteEnvAsync(Exempt, "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2");
@@ -90,10 +90,10 @@ public sealed class HotReloadTests
         await lab.RewriteEnvAsync("NGX_PRXY_CLOUDCONNECT_PORT=1443", "NGX_CLOUDCONNECT_LIMIT_REQ_STATUS=503");
         var outcome = await applied;
 
-        Assert.Equal([EnvKeys.Port], outcome.RestartRequired);
+        Assert.Equal([PropertyCatalog.Port.Name], outcome.RestartRequired);
         Assert.Equal(port, lab.State.Current.Settings.Port);
         Assert.Equal(503, lab.State.Current.Settings.LimitReqStatus);
-        Assert.Contains(lab.Logs.WithEventId(1103), e => InMemorySink.Property(e, "Keys") == EnvKeys.Port);
+        Assert.Contains(lab.Logs.WithEventId(1103), e => InMemorySink.Property(e, "Keys") == PropertyCatalog.Port.Name);
         using var client = lab.CreateClient();
         using var response = await client.GetAsync("/drapi/v1/ping");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

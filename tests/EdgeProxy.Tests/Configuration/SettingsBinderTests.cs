@@ -10,7 +10,7 @@ public sealed class SettingsBinderTests : IDisposable
 {
     private static readonly string[] RequiredKeyNames =
     [
-        EnvKeys.ExternalHostName, EnvKeys.Publisher, EnvKeys.Subscriber, EnvKeys.ServerCertificate, EnvKeys.ServerKey, EnvKeys.TrustBundle,
+        PropertyCatalog.ExternalHostName.Name, PropertyCatalog.Publisher.Name, PropertyCatalog.Subscriber.Name, PropertyCatalog.ServerCertificate.Name, PropertyCatalog.ServerKey.Name, PropertyCatalog.TrustBundle.Name,
     ];
 
     private readonly TempDirectory _dir = new();
@@ -176,36 +176,36 @@ public sealed class SettingsBinderTests : IDisposable
     [Fact]
     public void Bind_ValueFromEnvironmentBad_ErrorSaysEnvironment()
     {
-        var bound = Bind(environment: new Dictionary<string, string> { [EnvKeys.DrBurst] = "lots" });
+        var bound = Bind(environment: new Dictionary<string, string> { [PropertyCatalog.DrBurst.Name] = "lots" });
 
         Assert.Equal("environment: NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT: 'lots' is not a whole number from 0 to 1000000", Assert.Single(bound.Errors).ToString());
     }
 
     public static TheoryData<string, string, string> OutOfRange => new()
     {
-        { "NGX_PRXY_SSL_VERIFY_DEPTH=0", EnvKeys.SslVerifyDepth, "'0' is not a whole number from 1 to 100" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_RISE=0", EnvKeys.HealthCheckRise, "'0' is not a whole number from 1 to 100" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_FALL=101", EnvKeys.HealthCheckFall, "'101' is not a whole number from 1 to 100" },
-        { "NGX_CLOUDCONNECT_LIMIT_REQ_STATUS=200", EnvKeys.LimitReqStatus, "'200' is not a whole number from 400 to 599" },
-        { "NGX_PRXY_CLOUDCONNECT_PORT=65536", EnvKeys.Port, "'65536' is not a whole number from 0 to 65535" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL=50", EnvKeys.HealthCheckInterval, "must be at least 100 ms" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=10ms", EnvKeys.HealthCheckTimeout, "must be at least 50 ms" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_API=drapi/v1/ping", EnvKeys.HealthCheckApi, "'drapi/v1/ping' is not a path (e.g. /drapi/v1/ping)" },
-        { "NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy_1.example.com", EnvKeys.ExternalHostName, "'proxy_1.example.com' is not a host name (e.g. cloudconnect-proxy.example.com)" },
-        { "PROXY_BINDING_IP=10.0.0.0/24", EnvKeys.BindingIp, "'10.0.0.0/24' is not an IP address" },
-        { "PROXY_BINDING_INTERNAL_IP=localhost", EnvKeys.InternalBindingIp, "'localhost' is not an IP address" },
-        { "PROXY_BINDING_IP=10.0.0.010", EnvKeys.BindingIp, "'10.0.0.010' is not an IP address" },
-        { "PROXY_BINDING_INTERNAL_IP=127.1", EnvKeys.InternalBindingIp, "'127.1' is not an IP address" },
-        { "NGX_CLOUDCONNECT_CLIENT_IPS=0313.0.113.7", EnvKeys.ClientIps, "'0313.0.113.7' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)" },
-        { "NGX_RATELIMIT_DISABLE_IPS=0x7f.0.0.1", EnvKeys.RateLimitExemptIps, "'0x7f.0.0.1' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)" },
-        { "NGX_CLOUDCONNECT_CLIENT_IPS=203.0.113.0/024", EnvKeys.ClientIps, "'203.0.113.0/024' has an invalid prefix length (0-32)" },
-        { "NGX_CLOUDCONNECT_HOSTNAME=0x7f.0.0.1", EnvKeys.Publisher, "'0x7f.0.0.1' is not host[:port] (a DNS name or IP address, optional port, default 8445)" },
-        { "EDGEPROXY_TRACKING_HEADER=Tracking ID", EnvKeys.TrackingHeader, "'Tracking ID' is not an HTTP header name" },
-        { "EDGEPROXY_ENVIRONMENT=staging", EnvKeys.Environment, "'staging' is not an environment (lab or production)" },
-        { "EDGEPROXY_DR_PATHS=drapi", EnvKeys.DrPaths, "'drapi' is not a path prefix (must start with '/', no '//', ';', '?', '#' or '\\')" },
-        { "NGX_ERR_LOG_LEVEL=verbose", EnvKeys.LogLevel, "'verbose' is not a log level (debug, info, notice, warn, error, crit, alert, emerg)" },
-        { "NGX_TRAFFIC_RESTRICTED=maybe", EnvKeys.TrafficRestricted, "'maybe' is not a boolean (use true/false or on/off)" },
-        { "NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=sub:0", EnvKeys.Subscriber, "'sub:0' has an invalid port (1-65535)" },
+        { "NGX_PRXY_SSL_VERIFY_DEPTH=0", PropertyCatalog.SslVerifyDepth.Name, "'0' is not a whole number from 1 to 100" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_RISE=0", PropertyCatalog.HealthCheckRise.Name, "'0' is not a whole number from 1 to 100" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_FALL=101", PropertyCatalog.HealthCheckFall.Name, "'101' is not a whole number from 1 to 100" },
+        { "NGX_CLOUDCONNECT_LIMIT_REQ_STATUS=200", PropertyCatalog.LimitReqStatus.Name, "'200' is not a whole number from 400 to 599" },
+        { "NGX_PRXY_CLOUDCONNECT_PORT=65536", PropertyCatalog.Port.Name, "'65536' is not a whole number from 0 to 65535" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL=50", PropertyCatalog.HealthCheckInterval.Name, "must be at least 100 ms" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=10ms", PropertyCatalog.HealthCheckTimeout.Name, "must be at least 50 ms" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_API=drapi/v1/ping", PropertyCatalog.HealthCheckApi.Name, "'drapi/v1/ping' is not a path (e.g. /drapi/v1/ping)" },
+        { "NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy_1.example.com", PropertyCatalog.ExternalHostName.Name, "'proxy_1.example.com' is not a host name (e.g. cloudconnect-proxy.example.com)" },
+        { "PROXY_BINDING_IP=10.0.0.0/24", PropertyCatalog.BindingIp.Name, "'10.0.0.0/24' is not an IP address" },
+        { "PROXY_BINDING_INTERNAL_IP=localhost", PropertyCatalog.InternalBindingIp.Name, "'localhost' is not an IP address" },
+        { "PROXY_BINDING_IP=10.0.0.010", PropertyCatalog.BindingIp.Name, "'10.0.0.010' is not an IP address" },
+        { "PROXY_BINDING_INTERNAL_IP=127.1", PropertyCatalog.InternalBindingIp.Name, "'127.1' is not an IP address" },
+        { "NGX_CLOUDCONNECT_CLIENT_IPS=0313.0.113.7", PropertyCatalog.ClientIps.Name, "'0313.0.113.7' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)" },
+        { "NGX_RATELIMIT_DISABLE_IPS=0x7f.0.0.1", PropertyCatalog.RateLimitExemptIps.Name, "'0x7f.0.0.1' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)" },
+        { "NGX_CLOUDCONNECT_CLIENT_IPS=203.0.113.0/024", PropertyCatalog.ClientIps.Name, "'203.0.113.0/024' has an invalid prefix length (0-32)" },
+        { "NGX_CLOUDCONNECT_HOSTNAME=0x7f.0.0.1", PropertyCatalog.Publisher.Name, "'0x7f.0.0.1' is not host[:port] (a DNS name or IP address, optional port, default 8445)" },
+        { "EDGEPROXY_TRACKING_HEADER=Tracking ID", PropertyCatalog.TrackingHeader.Name, "'Tracking ID' is not an HTTP header name" },
+        { "EDGEPROXY_ENVIRONMENT=staging", PropertyCatalog.Environment.Name, "'staging' is not an environment (lab or production)" },
+        { "EDGEPROXY_DR_PATHS=drapi", PropertyCatalog.DrPaths.Name, "'drapi' is not a path prefix (must start with '/', no '//', ';', '?', '#' or '\\')" },
+        { "NGX_ERR_LOG_LEVEL=verbose", PropertyCatalog.LogLevel.Name, "'verbose' is not a log level (debug, info, notice, warn, error, crit, alert, emerg)" },
+        { "NGX_TRAFFIC_RESTRICTED=maybe", PropertyCatalog.TrafficRestricted.Name, "'maybe' is not a boolean (use true/false or on/off)" },
+        { "NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=sub:0", PropertyCatalog.Subscriber.Name, "'sub:0' has an invalid port (1-65535)" },
     };
 
     [Theory]
@@ -324,7 +324,7 @@ public sealed class SettingsBinderTests : IDisposable
     {
         var bound = Bind("NGX_LOAD_BALANCER_IPS=\" | \"\nNGX_LOAD_BALANCER_REAL_IP_HEADER=X-Real-IP");
 
-        Assert.Equal(EnvKeys.RealIpHeader, Assert.Single(bound.Errors).Key);
+        Assert.Equal(PropertyCatalog.RealIpHeader.Name, Assert.Single(bound.Errors).Key);
     }
 
     [Theory]
@@ -422,7 +422,7 @@ public sealed class SettingsBinderTests : IDisposable
 
         Assert.Null(bound.Settings);
         var error = Assert.Single(bound.Errors);
-        Assert.Equal(EnvKeys.DataConnPaths, error.Key);
+        Assert.Equal(PropertyCatalog.DataConnPaths.Name, error.Key);
         Assert.Equal(new EnvOrigin(bound.Path, 8), error.Origin);
         Assert.Equal(message, error.Message);
     }
@@ -455,7 +455,7 @@ public sealed class SettingsBinderTests : IDisposable
     [Fact]
     public void Bind_EnvironmentOverridesFile_ValueFromEnvironment()
     {
-        var bound = Bind("NGX_ERR_LOG_LEVEL=debug", new Dictionary<string, string> { [EnvKeys.LogLevel] = "error", [EnvKeys.Environment] = "lab" });
+        var bound = Bind("NGX_ERR_LOG_LEVEL=debug", new Dictionary<string, string> { [PropertyCatalog.LogLevel.Name] = "error", [PropertyCatalog.Environment.Name] = "lab" });
 
         Assert.Equal(LogEventLevel.Error, bound.Settings!.LogLevel);
         Assert.True(bound.Settings.IsLab);
