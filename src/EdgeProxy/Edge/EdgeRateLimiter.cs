@@ -9,7 +9,7 @@ namespace EdgeProxy.Edge;
 /// <see cref="NginxRateLimiter"/> per route and client. ASP.NET Core's partitioned limiter keeps the buckets:
 /// the partition key includes the configuration version so a reload applies to new buckets, and a bucket that
 /// has drained for 10 s is dropped (it is then the same as a new one), so memory stays bounded by the clients
-/// active in the last seconds.
+/// active in the last seconds. <see cref="DryRunRateLimiter"/> wraps it for NGX_LIMIT_REQ_DRY_RUN.
 /// </summary>
 public static class EdgeRateLimiter
 {
@@ -17,7 +17,7 @@ public static class EdgeRateLimiter
     {
         // One factory for all partitions, so choosing a partition allocates nothing per request.
         Func<RateKey, RateLimiter> factory = key => new NginxRateLimiter(key.Rate, key.Burst, time);
-        return PartitionedRateLimiter.Create<HttpContext, RateKey>(context =>
+        return new DryRunRateLimiter(PartitionedRateLimiter.Create<HttpContext, RateKey>(context =>
         {
             var configuration = state.Current;
             var info = context.Features.Get<EdgeRequestInfo>();
@@ -29,7 +29,7 @@ public static class EdgeRateLimiter
 
             var (rate, burst) = info.Route == EdgeRoute.Dr ? (settings.DrRate, settings.DrBurst) : (settings.UserSyncRate, settings.UserSyncBurst);
             return RateLimitPartition.Get(new RateKey(info.Route, info.Client, configuration.Version, rate, burst), factory);
-        });
+        }), state);
     }
 
     /// <summary>A bucket per route, client and configuration version; the rate and burst are that version's.</summary>

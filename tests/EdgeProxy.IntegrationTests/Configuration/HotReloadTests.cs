@@ -100,6 +100,34 @@ public sealed class HotReloadTests
     }
 
     [Fact]
+    public async Task CiscoCoreKeys_DryRunsAndConnStatusApply_StatusAddressRequiresRestart()
+    {
+        await using var lab = await ProxyHarness.StartAsync();
+        var statusAddress = lab.State.Current.Settings.InternalBindAddress;
+
+        // The harness sets PROXY_BINDING_INTERNAL_IP; Cisco's name for it with another value is a conflict, and the running configuration stays.
+        var rejected = lab.NextReloadAsync(o => o.Status == ReloadStatus.Rejected);
+        await lab.RewriteEnvAsync("NGX_PRXY_STATUS_IP=127.0.0.3", "NGX_LIMIT_REQ_DRY_RUN=on");
+        var conflict = Assert.Single((await rejected).Errors);
+        Assert.Equal("NGX_PRXY_STATUS_IP", conflict.Key);
+        Assert.Contains("differs from PROXY_BINDING_INTERNAL_IP=", conflict.Message, StringComparison.Ordinal);
+        Assert.False(lab.State.Current.Settings.RateLimitDryRun);
+
+        var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
+        await lab.RewriteEnvAsync("PROXY_BINDING_INTERNAL_IP=127.0.0.3", "NGX_PRXY_STATUS_IP=127.0.0.3", "NGX_LIMIT_REQ_DRY_RUN=on", "NGX_LIMIT_CONN_DRY_RUN=on",
+            "NGX_LIMIT_CONN_STATUS=429");
+        var outcome = await applied;
+
+        Assert.Equal([PropertyCatalog.InternalBindingIp.Name], outcome.RestartRequired);
+        Assert.Contains(lab.Logs.WithEventId(1103), e => InMemorySink.Property(e, "Keys") == PropertyCatalog.InternalBindingIp.Name);
+        var settings = lab.State.Current.Settings;
+        Assert.Equal(statusAddress, settings.InternalBindAddress);
+        Assert.True(settings.RateLimitDryRun);
+        Assert.True(settings.ConnectionLimitDryRun);
+        Assert.Equal(429, settings.ConnectionLimitStatus);
+    }
+
+    [Fact]
     public async Task ServerCertificateFileReplaced_NewConnectionsGetTheNewCertificate()
     {
         using var directory = new TempFolder("edgeproxy-cert-");
