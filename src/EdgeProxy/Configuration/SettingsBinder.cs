@@ -39,7 +39,8 @@ public static class SettingsBinder
             r.Error(PropertyCatalog.TrafficRestricted, $"is true but {LoadBalancerIps.Name} is empty, so no peer could connect");
         }
 
-        if (r.IsSet(HealthCheckSslVerify) && !r.Get(HealthCheckSslVerify))
+        var verifyProbes = r.Get(HealthCheckSslVerify);
+        if (r.IsSet(HealthCheckSslVerify) && !verifyProbes)
         {
             notices.Add(new ConfigNotice(true, $"{HealthCheckSslVerify.Name}=FALSE is ignored: health probes always use the same verified mutual TLS as traffic"));
         }

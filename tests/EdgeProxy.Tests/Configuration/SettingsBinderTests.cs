@@ -79,6 +79,103 @@ public sealed class SettingsBinderTests : IDisposable
         Assert.Equal(["/drapi/v1/config", "/drapi/v1/status"], s.BlockedPaths);
         Assert.Equal("TrackingID", s.TrackingHeader);
         Assert.False(s.IsLab);
+        Assert.False(s.RateLimitDryRun);
+        Assert.False(s.ConnectionLimitDryRun);
+        Assert.Equal(503, s.ConnectionLimitStatus);
+        Assert.True(s.VerifyNodeCertificates);
+    }
+
+    [Fact]
+    public void Bind_EveryDescriptor_ReadByTheBinder()
+    {
+        var path = _dir.Write("test.env", TestEnv.RequiredKeys);
+        var errors = new List<ConfigError>();
+        var reader = new SettingsReader(TestEnv.LoadFile(path), errors);
+
+        Assert.NotNull(SettingsBinder.Bind(reader, errors, []));
+        Assert.Equal(PropertyCatalog.All.Select(p => p.Name).Order(), reader.Read.Select(p => p.Name).Order());
+    }
+
+    public static TheoryData<string, string, object> CiscoCoreKeys => new()
+    {
+        { "NGX_LIMIT_REQ_DRY_RUN=on", nameof(EdgeProxySettings.RateLimitDryRun), true },
+        { "NGX_LIMIT_REQ_DRY_RUN=\"off\"", nameof(EdgeProxySettings.RateLimitDryRun), false },
+        { "NGX_LIMIT_REQ_DRY_RUN=TRUE", nameof(EdgeProxySettings.RateLimitDryRun), true },
+        { "NGX_LIMIT_CONN_DRY_RUN=on", nameof(EdgeProxySettings.ConnectionLimitDryRun), true },
+        { "NGX_LIMIT_CONN_DRY_RUN=off", nameof(EdgeProxySettings.ConnectionLimitDryRun), false },
+        { "NGX_LIMIT_CONN_STATUS=429", nameof(EdgeProxySettings.ConnectionLimitStatus), 429 },
+        { "NGX_LIMIT_CONN_STATUS=\"503\"", nameof(EdgeProxySettings.ConnectionLimitStatus), 503 },
+        { "NGX_PRXY_STATUS_IP=127.0.0.5", nameof(EdgeProxySettings.InternalBindAddress), IPAddress.Parse("127.0.0.5") },
+        { "NGX_PRXY_STATUS_IP=\"\"", nameof(EdgeProxySettings.InternalBindAddress), IPAddress.Loopback },
+        { "NGX_PRXY_STATUS_IP=127.0.0.5\nPROXY_BINDING_INTERNAL_IP=127.0.0.5", nameof(EdgeProxySettings.InternalBindAddress), IPAddress.Parse("127.0.0.5") },
+        { "NGX_PRXY_STATUS_IP=127.0.0.5\nPROXY_BINDING_INTERNAL_IP=\"\"", nameof(EdgeProxySettings.InternalBindAddress), IPAddress.Parse("127.0.0.5") },
+    };
+
+    [Theory]
+    [MemberData(nameof(CiscoCoreKeys))]
+    public void Bind_CiscoCoreKey_Parsed(string lines, string property, object expected)
+    {
+        var bound = Bind(lines);
+
+        Assert.Empty(bound.Errors);
+        Assert.Equal(expected, typeof(EdgeProxySettings).GetProperty(property)!.GetValue(bound.Settings));
+    }
+
+    public static TheoryData<string, string, string> CiscoCoreKeysInvalid => new()
+    {
+        { "NGX_LIMIT_REQ_DRY_RUN=dry", "NGX_LIMIT_REQ_DRY_RUN", "'dry' is not a boolean (use true/false or on/off)" },
+        { "NGX_LIMIT_CONN_DRY_RUN=2", "NGX_LIMIT_CONN_DRY_RUN", "'2' is not a boolean (use true/false or on/off)" },
+        { "NGX_LIMIT_CONN_STATUS=200", "NGX_LIMIT_CONN_STATUS", "'200' is not a whole number from 400 to 599" },
+        { "NGX_LIMIT_CONN_STATUS=503x", "NGX_LIMIT_CONN_STATUS", "'503x' is not a whole number from 400 to 599" },
+        { "NGX_PRXY_STATUS_IP=localhost", "NGX_PRXY_STATUS_IP", "'localhost' is not an IP address" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=0", "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY", "'0' is not a whole number from 1 to 1000000" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=-2", "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY", "'-2' is not a whole number from 1 to 1000000" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=two", "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY", "'two' is not a whole number from 1 to 1000000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CiscoCoreKeysInvalid))]
+    public void Bind_CiscoCoreKeyInvalid_ErrorAtItsLineWithWhatIsValid(string line, string key, string message)
+    {
+        var bound = Bind(line);
+
+        Assert.Null(bound.Settings);
+        Assert.Equal($"{bound.Path}:7: {key}: {message}", Assert.Single(bound.Errors).ToString());
+    }
+
+    [Fact]
+    public void Bind_StatusIpAndInternalBindingIpDiffer_ErrorNamingBothKeysAndLines()
+    {
+        var bound = Bind("PROXY_BINDING_INTERNAL_IP=127.0.0.1\nNGX_PRXY_STATUS_IP=127.0.0.2");
+
+        Assert.Null(bound.Settings);
+        Assert.Equal(
+            $"{bound.Path}:8: NGX_PRXY_STATUS_IP: '127.0.0.2' differs from PROXY_BINDING_INTERNAL_IP='127.0.0.1' ({bound.Path}:7); " +
+            "both set the address of the status/metrics listener: set one of them, or both to the same value",
+            Assert.Single(bound.Errors).ToString());
+    }
+
+    [Fact]
+    public void Bind_StatusIpFromEnvironmentDiffersFromFile_ErrorNamesEnvironment()
+    {
+        var bound = Bind("PROXY_BINDING_INTERNAL_IP=127.0.0.1", new Dictionary<string, string> { ["NGX_PRXY_STATUS_IP"] = "0.0.0.0" });
+
+        var error = Assert.Single(bound.Errors);
+        Assert.Equal("environment: NGX_PRXY_STATUS_IP: '0.0.0.0' differs from PROXY_BINDING_INTERNAL_IP='127.0.0.1' " +
+            $"({bound.Path}:7); both set the address of the status/metrics listener: set one of them, or both to the same value", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("\"16\"")]
+    public void Bind_HealthCheckConcurrencySet_InfoNoticeNoError(string value)
+    {
+        var bound = Bind("NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=" + value);
+
+        Assert.Empty(bound.Errors);
+        var notice = Assert.Single(bound.Notices);
+        Assert.False(notice.IsWarning);
+        Assert.Equal($"NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY={value.Trim('"')} has no effect: EdgeProxy always probes the two nodes concurrently", notice.Message);
     }
 
     [Fact]

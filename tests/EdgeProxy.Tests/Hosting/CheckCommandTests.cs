@@ -155,6 +155,18 @@ public sealed partial class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_ValueSetThroughAlias_ShownUnderTheKeyWithTheAliasNamed()
+    {
+        var env = WriteEnv("NGX_PRXY_STATUS_IP=127.0.0.2");
+
+        var (exit, output, _) = Run(env);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(("127.0.0.2", $"{env}:7 as NGX_PRXY_STATUS_IP"), Effective(output)[PropertyCatalog.InternalBindingIp.Name]);
+        Assert.DoesNotContain(Lines(output), line => line.StartsWith("NGX_PRXY_STATUS_IP", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Run_Notices_Printed()
     {
         var env = WriteEnv("NGX_JWT_SECRET=x\nNGX_CLOUDCONNECT_HEALTHCHECK_SSL_VERIFY=FALSE");

@@ -59,6 +59,34 @@ public sealed class HealthProbeTargetTests
         Assert.Equal("cannot tell where the status listener is: dc.env:4: NGX_PRXY_STATUS_PORT: ${STATUS} is not defined", error);
     }
 
+    [Theory]
+    [InlineData("127.0.0.6", null, "http://127.0.0.6:10001/healthz")]
+    [InlineData("127.0.0.6", "127.0.0.6", "http://127.0.0.6:10001/healthz")]
+    [InlineData("0.0.0.0", "", "http://127.0.0.1:10001/healthz")]
+    public void TryResolve_CiscoStatusIp_UsedAsTheAddress(string statusIp, string? internalIp, string expected)
+    {
+        var env = EnvWithStatusIp(statusIp, internalIp);
+
+        Assert.True(HealthProbeTarget.TryResolve(env, out var uri, out var error), error);
+        Assert.Equal(expected, uri.ToString());
+    }
+
+    [Fact]
+    public void TryResolve_StatusIpConflictsWithInternalIp_NamesBoth()
+    {
+        var env = EnvWithStatusIp("127.0.0.6", "127.0.0.7");
+
+        Assert.False(HealthProbeTarget.TryResolve(env, out _, out var error));
+        Assert.StartsWith("dc.env:5: NGX_PRXY_STATUS_IP: '127.0.0.6' differs from PROXY_BINDING_INTERNAL_IP='127.0.0.7' (dc.env:3)", error);
+    }
+
+    private static EnvSet EnvWithStatusIp(string statusIp, string? internalIp)
+    {
+        var values = Env(internalIp, null).Values.ToDictionary();
+        values["NGX_PRXY_STATUS_IP"] = new EnvEntry("NGX_PRXY_STATUS_IP", statusIp, new EnvOrigin("dc.env", 5));
+        return new EnvSet(values, ["dc.env"], [], []);
+    }
+
     [Fact]
     public void TryResolve_UnreadableEnvSource_IsReported()
     {
