@@ -25,16 +25,16 @@ public static class ConfigurationLoader
 
         // By default the client certificate is the server's (Cisco's setup): load and check those files once,
         // and blame problems on the keys the operator actually set.
-        var clientKey = IsSet(env, EnvKeys.UpstreamClientCertificate) ? EnvKeys.UpstreamClientCertificate : EnvKeys.ServerCertificate;
-        var clientPrivateKey = IsSet(env, EnvKeys.UpstreamClientKey) ? EnvKeys.UpstreamClientKey : EnvKeys.ServerKey;
+        var clientKey = IsSet(env, PropertyCatalog.UpstreamClientCertificate) ? PropertyCatalog.UpstreamClientCertificate.Name : PropertyCatalog.ServerCertificate.Name;
+        var clientPrivateKey = IsSet(env, PropertyCatalog.UpstreamClientKey) ? PropertyCatalog.UpstreamClientKey.Name : PropertyCatalog.ServerKey.Name;
         var sharedPair = settings.UpstreamClientCertificatePath == settings.ServerCertificatePath && settings.UpstreamClientKeyPath == settings.ServerKeyPath;
-        var server = LoadPair(env, EnvKeys.ServerCertificate, EnvKeys.ServerKey, settings.ServerCertificatePath, settings.ServerKeyPath, errors);
+        var server = LoadPair(env, PropertyCatalog.ServerCertificate.Name, PropertyCatalog.ServerKey.Name, settings.ServerCertificatePath, settings.ServerKeyPath, errors);
         var client = sharedPair ? server : LoadPair(env, clientKey, clientPrivateKey, settings.UpstreamClientCertificatePath, settings.UpstreamClientKeyPath, errors);
-        var trust = Guard(env, EnvKeys.TrustBundle, settings.TrustBundlePath, errors, () => CertificateFiles.LoadBundle(settings.TrustBundlePath));
+        var trust = Guard(env, PropertyCatalog.TrustBundle.Name, settings.TrustBundlePath, errors, () => CertificateFiles.LoadBundle(settings.TrustBundlePath));
 
         if (server is not null)
         {
-            CheckCertificate(env, EnvKeys.ServerCertificate, server, CertificateFiles.AllowsServerAuth, "serverAuth", now, checkValidity: true, errors, notices);
+            CheckCertificate(env, PropertyCatalog.ServerCertificate.Name, server, CertificateFiles.AllowsServerAuth, "serverAuth", now, checkValidity: true, errors, notices);
         }
 
         if (client is not null)
@@ -60,11 +60,13 @@ public static class ConfigurationLoader
 
     /// <summary>The effective value of every catalog property, with where it came from.</summary>
     public static IEnumerable<(PropertyDefinition Property, string? Value, EnvOrigin Origin)> Effective(EnvSet env) =>
-        PropertyCatalog.All.Select(p => env.Values.TryGetValue(p.Name, out var entry) && entry.Value.Trim().Length > 0
-            ? (p, (string?)entry.Value, entry.Origin)
-            : (p, p.Default, EnvOrigin.Default));
+        PropertyCatalog.All.Select(p =>
+        {
+            var (value, origin, _) = p.Effective(env);
+            return (p, value, origin);
+        });
 
-    private static bool IsSet(EnvSet env, string key) => env.Values.TryGetValue(key, out var entry) && entry.Value.Trim().Length > 0;
+    private static bool IsSet(EnvSet env, PropertyDefinition property) => property.Assignment(env) is not null;
 
     private static CertificateWithChain? LoadPair(EnvSet env, string key, string privateKeyKey, string certificatePath, string keyPath, List<ConfigError> errors)
     {

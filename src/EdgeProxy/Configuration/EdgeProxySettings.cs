@@ -4,74 +4,65 @@ using Serilog.Events;
 
 namespace EdgeProxy.Configuration;
 
-/// <summary>Log output format on stdout.</summary>
-public enum LogFormat
-{
-    Json,
-    Text,
-}
-
 /// <summary>
-/// The validated, typed configuration. Immutable: built once at start and on each reload, then only read.
-/// Property documentation lives in <see cref="PropertyCatalog"/> and the README.
+/// The validated, typed configuration: what applies at start and what reloads, each immutable. A reload builds a
+/// new instance from the running <see cref="Startup"/> and the loaded <see cref="Reloadable"/> part, so a start-only
+/// value cannot change by construction. The properties below forward to the parts, so readers need not know the split.
 /// </summary>
-public sealed record EdgeProxySettings
+public sealed record EdgeProxySettings(StartupSettings Startup, ReloadableSettings Reloadable)
 {
-    public required IPAddress? BindAddress { get; init; }
-    public required int Port { get; init; }
-    public required string ExternalHostName { get; init; }
-    public required IPAddress InternalBindAddress { get; init; }
-    public required int StatusPort { get; init; }
+    public IPAddress? BindAddress => Startup.BindAddress;
+    public int Port => Startup.Port;
+    public string ExternalHostName => Startup.ExternalHostName;
+    public IPAddress InternalBindAddress => Startup.InternalBindAddress;
+    public int StatusPort => Startup.StatusPort;
+    public NodeAddress Publisher => Startup.Publisher;
+    public NodeAddress Subscriber => Startup.Subscriber;
+    public bool VerifyNodeCertificates => Startup.VerifyNodeCertificates;
+    public int VerifyDepth => Startup.VerifyDepth;
+    public SslProtocols InboundProtocols => Startup.InboundProtocols;
+    public string HealthCheckPath => Startup.HealthCheckPath;
+    public int UpstreamKeepalive => Startup.UpstreamKeepalive;
+    public TimeSpan ClientHeaderTimeout => Startup.ClientHeaderTimeout;
+    public TimeSpan ClientBodyTimeout => Startup.ClientBodyTimeout;
+    public TimeSpan KeepaliveTimeout => Startup.KeepaliveTimeout;
+    public int KeepaliveRequests => Startup.KeepaliveRequests;
+    public int Http2MaxConcurrentStreams => Startup.Http2MaxConcurrentStreams;
+    public IReadOnlyList<string> DrPaths => Startup.DrPaths;
+    public IReadOnlyList<string> DataConnPaths => Startup.DataConnPaths;
+    public string TrackingHeader => Startup.TrackingHeader;
+    public LogFormat LogFormat => Startup.LogFormat;
+    public bool IsLab => Startup.IsLab;
 
-    public required NodeAddress Publisher { get; init; }
-    public required NodeAddress Subscriber { get; init; }
+    public IReadOnlyList<IPNetwork> ClientNetworks => Reloadable.ClientNetworks;
+    public IReadOnlyList<IPNetwork> LoadBalancerNetworks => Reloadable.LoadBalancerNetworks;
+    public string? RealIpHeader => Reloadable.RealIpHeader;
+    public bool TrafficRestricted => Reloadable.TrafficRestricted;
+    public IReadOnlyList<IPNetwork> RateLimitExemptNetworks => Reloadable.RateLimitExemptNetworks;
+    public string ServerCertificatePath => Reloadable.ServerCertificatePath;
+    public string ServerKeyPath => Reloadable.ServerKeyPath;
+    public string TrustBundlePath => Reloadable.TrustBundlePath;
+    public string UpstreamClientCertificatePath => Reloadable.UpstreamClientCertificatePath;
+    public string UpstreamClientKeyPath => Reloadable.UpstreamClientKeyPath;
+    public TimeSpan HealthCheckInterval => Reloadable.HealthCheckInterval;
+    public TimeSpan HealthCheckTimeout => Reloadable.HealthCheckTimeout;
+    public int HealthCheckRise => Reloadable.HealthCheckRise;
+    public int HealthCheckFall => Reloadable.HealthCheckFall;
+    public IReadOnlySet<int> HealthCheckCodes => Reloadable.HealthCheckCodes;
+    public RequestRate DrRate => Reloadable.DrRate;
+    public int DrBurst => Reloadable.DrBurst;
+    public RequestRate UserSyncRate => Reloadable.UserSyncRate;
+    public int UserSyncBurst => Reloadable.UserSyncBurst;
+    public int LimitReqStatus => Reloadable.LimitReqStatus;
+    public bool RateLimitDryRun => Reloadable.RateLimitDryRun;
+    public int Http1ConnectionLimit => Reloadable.Http1ConnectionLimit;
+    public int Http2StreamLimit => Reloadable.Http2StreamLimit;
+    public int ConnectionLimitStatus => Reloadable.ConnectionLimitStatus;
+    public bool ConnectionLimitDryRun => Reloadable.ConnectionLimitDryRun;
+    public long MaxBodySize => Reloadable.MaxBodySize;
+    public LogEventLevel LogLevel => Reloadable.LogLevel;
+    public IReadOnlyList<string> BlockedPaths => Reloadable.BlockedPaths;
 
-    public required IReadOnlyList<IPNetwork> ClientNetworks { get; init; }
-    public required IReadOnlyList<IPNetwork> LoadBalancerNetworks { get; init; }
-    public required string? RealIpHeader { get; init; }
-    public required bool TrafficRestricted { get; init; }
-    public required IReadOnlyList<IPNetwork> RateLimitExemptNetworks { get; init; }
-
-    public required string ServerCertificatePath { get; init; }
-    public required string ServerKeyPath { get; init; }
-    public required string TrustBundlePath { get; init; }
-    public required string UpstreamClientCertificatePath { get; init; }
-    public required string UpstreamClientKeyPath { get; init; }
-    public required int VerifyDepth { get; init; }
-    public required SslProtocols InboundProtocols { get; init; }
-
-    public required string HealthCheckPath { get; init; }
-    public required TimeSpan HealthCheckInterval { get; init; }
-    public required TimeSpan HealthCheckTimeout { get; init; }
-    public required int HealthCheckRise { get; init; }
-    public required int HealthCheckFall { get; init; }
-    public required IReadOnlySet<int> HealthCheckCodes { get; init; }
-
-    public required RequestRate DrRate { get; init; }
-    public required int DrBurst { get; init; }
-    public required RequestRate UserSyncRate { get; init; }
-    public required int UserSyncBurst { get; init; }
-    public required int LimitReqStatus { get; init; }
-    public required int Http1ConnectionLimit { get; init; }
-    public required int Http2StreamLimit { get; init; }
-    public required int UpstreamKeepalive { get; init; }
-
-    /// <summary>Request body limit in bytes; 0 means no limit (nginx semantics).</summary>
-    public required long MaxBodySize { get; init; }
-    public required TimeSpan ClientHeaderTimeout { get; init; }
-    public required TimeSpan ClientBodyTimeout { get; init; }
-    public required TimeSpan KeepaliveTimeout { get; init; }
-    public required int KeepaliveRequests { get; init; }
-    public required int Http2MaxConcurrentStreams { get; init; }
-
-    public required LogEventLevel LogLevel { get; init; }
-    public required LogFormat LogFormat { get; init; }
-
-    public required IReadOnlyList<string> DrPaths { get; init; }
-    public required IReadOnlyList<string> DataConnPaths { get; init; }
-    public required IReadOnlyList<string> BlockedPaths { get; init; }
-    public required string TrackingHeader { get; init; }
-
-    /// <summary>True when <c>EDGEPROXY_ENVIRONMENT=lab</c>.</summary>
-    public required bool IsLab { get; init; }
+    /// <summary>This configuration's reloadable part with the running configuration's start-up part: what a reload applies.</summary>
+    public EdgeProxySettings WithStartupOf(EdgeProxySettings running) => this with { Startup = running.Startup };
 }

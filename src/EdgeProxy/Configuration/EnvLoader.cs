@@ -6,6 +6,9 @@ namespace EdgeProxy.Configuration;
 /// </summary>
 public static class EnvLoader
 {
+    /// <summary>Cisco's component marker: files whose template is not <c>cloudconnect</c> are ignored.</summary>
+    public const string TemplateTypeKey = "TEMPLATE_TYPE";
+
     private const string CloudConnectTemplate = "cloudconnect";
 
     // Cisco's files refer to keys defined in files that sort later (cloudconnect.env uses ${NGX_SSL_DIR}
@@ -39,7 +42,7 @@ public static class EnvLoader
         {
             if (!file.Included)
             {
-                notices.Add(new ConfigNotice(true, $"{file.Path}: {EnvKeys.TemplateType}={file.Template} is not a Cloud Connect component file; ignored"));
+                notices.Add(new ConfigNotice(true, $"{file.Path}: {TemplateTypeKey}={file.Template} is not a Cloud Connect component file; ignored"));
                 continue;
             }
 
@@ -59,7 +62,7 @@ public static class EnvLoader
 
         foreach (var (key, value) in processEnvironment.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (PropertyCatalog.Find(key) is not null || IsUnknownEdgeProxyKey(key))
+            if (PropertyCatalog.FindIgnoringCase(key) is not null || IsUnknownEdgeProxyKey(key))
             {
                 Accept(new EnvEntry(key, value, EnvOrigin.Environment), values, ignored, errors);
             }
@@ -82,7 +85,7 @@ public static class EnvLoader
             var fileErrors = new List<ConfigError>();
             var entries = EnvFileParser.Parse(path, text,
                 key => earlier.GetValueOrDefault(key) ?? processEnvironment.GetValueOrDefault(key) ?? anywhere.GetValueOrDefault(key), fileErrors);
-            var template = entries.LastOrDefault(e => e.Key == EnvKeys.TemplateType)?.Value;
+            var template = entries.LastOrDefault(e => e.Key == TemplateTypeKey)?.Value;
             var included = template is null || template.Equals(CloudConnectTemplate, StringComparison.OrdinalIgnoreCase);
             if (included)
             {
@@ -124,12 +127,17 @@ public static class EnvLoader
         {
             values[entry.Key] = entry;
         }
+        else if (PropertyCatalog.FindIgnoringCase(entry.Key) is { } spelling)
+        {
+            // Keys are case-sensitive as in Cisco's files; one that differs only by case is a typo, not a foreign key.
+            errors.Add(new ConfigError(entry.Origin, entry.Key, $"unknown key; did you mean {spelling}? (keys are case-sensitive)"));
+        }
         else if (IsUnknownEdgeProxyKey(entry.Key))
         {
             var suggestion = PropertyCatalog.Suggest(entry.Key);
             errors.Add(new ConfigError(entry.Origin, entry.Key, "unknown EdgeProxy key" + (suggestion is null ? "" : $"; did you mean {suggestion}?")));
         }
-        else if (entry.Key != EnvKeys.TemplateType)
+        else if (entry.Key != TemplateTypeKey)
         {
             ignored.Add(entry.Key);
         }

@@ -1,85 +1,161 @@
-using static EdgeProxy.Configuration.ReloadBehavior;
+using System.Net;
+using System.Security.Authentication;
+using Serilog.Events;
+using static EdgeProxy.Configuration.PropertyFlags;
+using static EdgeProxy.Configuration.PropertyParsers;
 
 namespace EdgeProxy.Configuration;
 
-/// <summary>Every env property EdgeProxy honours, with Cisco's default. The README documents each one (a test checks it).</summary>
+/// <summary>
+/// Every env property EdgeProxy honours, one descriptor each, with Cisco's default. A descriptor's type says whether
+/// it applies at start (<see cref="StartupProperty{T}"/>) or on reload (<see cref="ReloadableProperty{T}"/>).
+/// The README documents each one (a test checks names, defaults and reload behaviour).
+/// </summary>
 public static class PropertyCatalog
 {
     /// <summary>The addresses in Cisco's default <c>NGX_CLOUDCONNECT_CLIENT_IPS</c> (Webex Connect, all data centres).</summary>
     public const string CiscoDefaultClientIps =
         "35.161.238.252|35.166.68.236|52.40.46.90|34.240.73.178|52.214.81.91|52.17.23.194|3.9.155.97|3.9.151.19|54.206.189.15|52.62.185.51|13.210.45.137|3.105.22.233";
 
-    public static IReadOnlyList<PropertyDefinition> All { get; } =
-    [
-        new(EnvKeys.Port, "443", false, Restart, false, "HTTPS listen port"),
-        new(EnvKeys.ExternalHostName, null, true, Restart, false, "the proxy's external FQDN; sent as Host to the nodes"),
-        new(EnvKeys.BindingIp, null, false, Restart, false, "listen address (all interfaces when empty)"),
-        new(EnvKeys.InternalBindingIp, "127.0.0.1", false, Restart, false, "address of the status/metrics listener"),
-        new(EnvKeys.StatusPort, "10001", false, Restart, false, "status/metrics port (internal only)"),
-        new(EnvKeys.Publisher, null, true, Restart, false, "publisher node, host[:port] (port 8445 when absent)"),
-        new(EnvKeys.Subscriber, null, true, Restart, false, "subscriber node, host[:port] (port 8445 when absent)"),
-        new(EnvKeys.ClientIps, CiscoDefaultClientIps, false, Hot, false, "admitted client addresses and CIDR blocks, IPv4 or IPv6"),
-        new(EnvKeys.LoadBalancerIps, null, false, Hot, false, "trusted load balancer/WAF addresses or CIDR blocks"),
-        new(EnvKeys.RealIpHeader, null, false, Hot, false, "header carrying the client address from a trusted load balancer"),
-        new(EnvKeys.TrafficRestricted, "false", false, Hot, false, "true: only NGX_LOAD_BALANCER_IPS peers may connect"),
-        new(EnvKeys.RateLimitExemptIps, null, false, Hot, false, "addresses or CIDR blocks exempt from rate limits"),
-        new(EnvKeys.ServerCertificate, null, true, HotFile, false, "proxy server certificate (PEM, chain after the leaf)"),
-        new(EnvKeys.ServerKey, null, true, HotFile, true, "proxy server private key (PEM)"),
-        new(EnvKeys.TrustBundle, null, true, HotFile, false, "CA bundle (PEM) that signs the Cloud Connect node certificates"),
-        new(EnvKeys.SslVerify, "on", false, Restart, false, "verify node certificates; EdgeProxy refuses 'off'"),
-        new(EnvKeys.SslVerifyDepth, "10", false, Restart, false, "maximum node certificate chain depth"),
-        new(EnvKeys.SslProtocols, "TLSv1.2", false, Restart, false, "inbound TLS versions (TLSv1.2 also enables TLSv1.3)"),
-        new(EnvKeys.HealthCheckApi, "/drapi/v1/ping", false, Restart, false, "health probe path"),
-        new(EnvKeys.HealthCheckInterval, "2000", false, Hot, false, "probe interval, milliseconds"),
-        new(EnvKeys.HealthCheckTimeout, "2000", false, Hot, false, "probe timeout, milliseconds"),
-        new(EnvKeys.HealthCheckRise, "2", false, Hot, false, "consecutive successes that make a node healthy"),
-        new(EnvKeys.HealthCheckFall, "2", false, Hot, false, "consecutive failures that make a node unhealthy"),
-        new(EnvKeys.HealthCheckCodes, "{200}", false, Hot, false, "status codes a healthy (active) node answers the probe with"),
-        new(EnvKeys.HealthCheckSslVerify, null, false, Hot, false, "accepted for compatibility; probes are always verified mTLS (a warning is logged for FALSE)"),
-        new(EnvKeys.DrRate, "100r/s", false, Hot, false, "Digital Routing request rate per client address"),
-        new(EnvKeys.DrBurst, "200", false, Hot, false, "Digital Routing burst per client address"),
-        new(EnvKeys.UserSyncRate, "5r/m", false, Hot, false, "DataConn callback rate per client address"),
-        new(EnvKeys.UserSyncBurst, "10", false, Hot, false, "DataConn callback burst per client address"),
-        new(EnvKeys.LimitReqStatus, "429", false, Hot, false, "status returned when rate-limited"),
-        new(EnvKeys.Http1ConnLimit, "50", false, Hot, false, "HTTP/1.1 connections per client address"),
-        new(EnvKeys.Http2ConnLimit, "250", false, Hot, false, "concurrent HTTP/2 streams per client address"),
-        new(EnvKeys.UpstreamKeepalive, "150", false, Restart, false, "pooled upstream connections per node"),
-        new(EnvKeys.MaxBodySize, "15m", false, Hot, false, "request body limit (nginx size: 1024, 512k, 15m)"),
-        new(EnvKeys.ClientHeaderTimeout, "10s", false, Restart, false, "time allowed to receive request headers"),
-        new(EnvKeys.ClientBodyTimeout, "10s", false, Restart, false, "time allowed between body reads"),
-        new(EnvKeys.KeepaliveTimeout, "20s", false, Restart, false, "idle client keep-alive"),
-        new(EnvKeys.KeepaliveRequests, "500", false, Restart, false, "requests per client connection"),
-        new(EnvKeys.Http2MaxStreams, "150", false, Restart, false, "HTTP/2 concurrent streams per connection"),
-        new(EnvKeys.LogLevel, "info", false, Hot, false, "log level (debug, info, notice, warn, error, crit)"),
-        new(EnvKeys.UpstreamClientCertificate, null, false, HotFile, false, "client certificate for mTLS to the nodes (default NGX_SSL_CRT)"),
-        new(EnvKeys.UpstreamClientKey, null, false, HotFile, true, "its private key (default NGX_SSL_KEY)"),
-        new(EnvKeys.DrPaths, "/drapi/", false, Restart, false, "path prefixes forwarded to the active Digital Routing node"),
-        new(EnvKeys.DataConnPaths, "/dataconn/", false, Restart, false, "path prefixes forwarded to the publisher only"),
-        new(EnvKeys.BlockedPaths, "/drapi/v1/config|/drapi/v1/status", false, Hot, false, "path prefixes answered 404 without contacting a node"),
-        new(EnvKeys.TrackingHeader, "TrackingID", false, Restart, false, "request tracking header, kept or generated, forwarded and echoed"),
-        new(EnvKeys.LogFormat, "json", false, Restart, false, "log format on stdout: json or text"),
-        new(EnvKeys.Environment, "production", false, Restart, false, "'lab' marks the local lab (silences the sample-certificate warning)"),
-    ];
+    // Declared first: static fields initialise in text order, so every descriptor below registers itself here, in order.
+    private static readonly List<PropertyDefinition> Registered = [];
 
-    private static readonly Dictionary<string, PropertyDefinition> ByName = All.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    public static readonly StartupProperty<int> Port = Startup<int>("NGX_PRXY_CLOUDCONNECT_PORT", "443", Int(0, 65535), 0, "HTTPS listen port");
+    public static readonly StartupProperty<string> ExternalHostName = Startup<string>("NGX_PRXY_CLOUDCONNECT_HOSTNAME", null, TryParseHostName, "",
+        "the proxy's external FQDN; sent as Host to the nodes", Required);
+    public static readonly StartupProperty<IPAddress?> BindingIp = Startup<IPAddress?>("PROXY_BINDING_IP", null, TryParseAddress, null, "listen address (all interfaces when empty)");
+    public static readonly StartupProperty<IPAddress> InternalBindingIp = Startup<IPAddress>("PROXY_BINDING_INTERNAL_IP", "127.0.0.1", TryParseLoopbackDefaultAddress, IPAddress.Loopback,
+        "address of the status/metrics listener", aliases: ["NGX_PRXY_STATUS_IP"]);
+    public static readonly StartupProperty<int> StatusPort = Startup<int>("NGX_PRXY_STATUS_PORT", "10001", Int(0, 65535), 0, "status/metrics port (internal only)");
+    public static readonly StartupProperty<NodeAddress> Publisher = Startup<NodeAddress>("NGX_CLOUDCONNECT_HOSTNAME", null, TryParseNode, NodeAddress.Unset,
+        "publisher node, host[:port] (port 8445 when absent)", Required);
+    public static readonly StartupProperty<NodeAddress> Subscriber = Startup<NodeAddress>("NGX_CLOUDCONNECT_FAILOVER_HOSTNAME", null, TryParseNode, NodeAddress.Unset,
+        "subscriber node, host[:port] (port 8445 when absent)", Required);
+    public static readonly ReloadableProperty<IReadOnlyList<IPNetwork>> ClientIps = Reloadable<IReadOnlyList<IPNetwork>>("NGX_CLOUDCONNECT_CLIENT_IPS", CiscoDefaultClientIps, TryParseNetworks, [],
+        "admitted client addresses and CIDR blocks, IPv4 or IPv6");
+    public static readonly ReloadableProperty<IReadOnlyList<IPNetwork>> LoadBalancerIps = Reloadable<IReadOnlyList<IPNetwork>>("NGX_LOAD_BALANCER_IPS", null, TryParseNetworks, [],
+        "trusted load balancer/WAF addresses or CIDR blocks");
+    public static readonly ReloadableProperty<string?> RealIpHeader = Reloadable<string?>("NGX_LOAD_BALANCER_REAL_IP_HEADER", null, TryParseHeaderName, null,
+        "header carrying the client address from a trusted load balancer");
+    public static readonly ReloadableProperty<bool> TrafficRestricted = Reloadable<bool>("NGX_TRAFFIC_RESTRICTED", "false", ValueParsers.TryParseBool, false,
+        "true: only NGX_LOAD_BALANCER_IPS peers may connect");
+    public static readonly ReloadableProperty<IReadOnlyList<IPNetwork>> RateLimitExemptIps = Reloadable<IReadOnlyList<IPNetwork>>("NGX_RATELIMIT_DISABLE_IPS", null, TryParseNetworks, [],
+        "addresses or CIDR blocks exempt from rate limits");
+    public static readonly ReloadableProperty<string> ServerCertificate = Reloadable<string>("NGX_SSL_CRT", null, TryParsePath, "",
+        "proxy server certificate (PEM, chain after the leaf)", Required, fileContent: true);
+    public static readonly ReloadableProperty<string> ServerKey = Reloadable<string>("NGX_SSL_KEY", null, TryParsePath, "", "proxy server private key (PEM)", Required | Masked, fileContent: true);
+    public static readonly ReloadableProperty<string> TrustBundle = Reloadable<string>("NGX_PRXY_SSL_TRUST_CRT", null, TryParsePath, "",
+        "CA bundle (PEM) that signs the Cloud Connect node certificates", Required, fileContent: true);
+    public static readonly StartupProperty<bool> SslVerify = Startup<bool>("NGX_PRXY_SSL_VERIFY", "on", TryParseVerifyOn, true, "verify node certificates; EdgeProxy refuses 'off'");
+    public static readonly StartupProperty<int> SslVerifyDepth = Startup<int>("NGX_PRXY_SSL_VERIFY_DEPTH", "10", Int(1, 100), 0, "maximum node certificate chain depth");
+    public static readonly StartupProperty<SslProtocols> SslProtocols = Startup<SslProtocols>("NGX_SSL_PROTO", "TLSv1.2", ValueParsers.TryParseTlsProtocols,
+        System.Security.Authentication.SslProtocols.None, "inbound TLS versions (TLSv1.2 also enables TLSv1.3)");
+    public static readonly StartupProperty<string> HealthCheckApi = Startup<string>("NGX_CLOUDCONNECT_HEALTHCHECK_API", "/drapi/v1/ping", TryParseProbePath, "", "health probe path");
+    public static readonly ReloadableProperty<TimeSpan> HealthCheckInterval = Reloadable<TimeSpan>("NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL", "2000", Milliseconds(100), TimeSpan.Zero,
+        "probe interval, milliseconds");
+    public static readonly ReloadableProperty<TimeSpan> HealthCheckTimeout = Reloadable<TimeSpan>("NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT", "2000", Milliseconds(50), TimeSpan.Zero,
+        "probe timeout, milliseconds");
+    public static readonly ReloadableProperty<int> HealthCheckRise = Reloadable<int>("NGX_CLOUDCONNECT_HEALTHCHECK_RISE", "2", Int(1, 100), 0,
+        "consecutive successes that make a node healthy");
+    public static readonly ReloadableProperty<int> HealthCheckFall = Reloadable<int>("NGX_CLOUDCONNECT_HEALTHCHECK_FALL", "2", Int(1, 100), 0,
+        "consecutive failures that make a node unhealthy");
+    public static readonly ReloadableProperty<IReadOnlySet<int>> HealthCheckCodes = Reloadable<IReadOnlySet<int>>("NGX_CLOUDCONNECT_HEALTHCHECK_RESPONSE_CODES", "{200}",
+        ValueParsers.TryParseStatusCodes, new HashSet<int>(), "status codes a healthy (active) node answers the probe with");
+    public static readonly ReloadableProperty<bool> HealthCheckSslVerify = Reloadable<bool>("NGX_CLOUDCONNECT_HEALTHCHECK_SSL_VERIFY", null, ValueParsers.TryParseBool, true,
+        "accepted for compatibility; probes are always verified mTLS (a warning is logged for FALSE)");
+    public static readonly ReloadableProperty<int> HealthCheckConcurrency = Reloadable<int>("NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY", "2", Int(1, 1_000_000), 0,
+        "accepted for compatibility (a positive whole number); no effect: EdgeProxy always probes the two nodes concurrently (an info line at start says so when set)");
+    public static readonly ReloadableProperty<RequestRate> DrRate = Reloadable<RequestRate>("NGX_CLOUDCONNECT_DR_TASK_REQUEST_RATE_LIMIT", "100r/s", ValueParsers.TryParseRate, default,
+        "Digital Routing request rate per client address");
+    public static readonly ReloadableProperty<int> DrBurst = Reloadable<int>("NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT", "200", Int(0, 1_000_000), 0,
+        "Digital Routing burst per client address");
+    public static readonly ReloadableProperty<RequestRate> UserSyncRate = Reloadable<RequestRate>("NGX_CLOUDCONNECT_USER_SYNC_CALLBACK_REQUEST_RATE_LIMIT", "5r/m", ValueParsers.TryParseRate,
+        default, "DataConn callback rate per client address");
+    public static readonly ReloadableProperty<int> UserSyncBurst = Reloadable<int>("NGX_CLOUDCONNECT_USER_SYNC_CALLBACK_REQUEST_BURST_LIMIT", "10", Int(0, 1_000_000), 0,
+        "DataConn callback burst per client address");
+    public static readonly ReloadableProperty<int> LimitReqStatus = Reloadable<int>("NGX_CLOUDCONNECT_LIMIT_REQ_STATUS", "429", Int(400, 599), 0, "status returned when rate-limited");
+    public static readonly ReloadableProperty<bool> LimitReqDryRun = Reloadable<bool>("NGX_LIMIT_REQ_DRY_RUN", "off", ValueParsers.TryParseBool, false,
+        "on: rate limits refuse nothing; what they would refuse is logged (event 3106) and counted (edgeproxy_dry_run_refusals_total)");
+    public static readonly ReloadableProperty<int> Http1ConnLimit = Reloadable<int>("NGX_CLOUDCONNECT_HTTP1_CONN_LIMIT", "50", Int(1, 1_000_000), 0,
+        "HTTP/1.1 connections per client address");
+    public static readonly ReloadableProperty<int> Http2ConnLimit = Reloadable<int>("NGX_CLOUDCONNECT_HTTP2_CONN_LIMIT", "250", Int(1, 1_000_000), 0,
+        "concurrent HTTP/2 streams per client address");
+    public static readonly ReloadableProperty<int> LimitConnStatus = Reloadable<int>("NGX_LIMIT_CONN_STATUS", "503", Int(400, 599), 0,
+        "status answered to an HTTP/2 stream over NGX_CLOUDCONNECT_HTTP2_CONN_LIMIT; an HTTP/1.1 connection over its limit is closed before TLS, where no status can be sent");
+    public static readonly ReloadableProperty<bool> LimitConnDryRun = Reloadable<bool>("NGX_LIMIT_CONN_DRY_RUN", "off", ValueParsers.TryParseBool, false,
+        "on: connection and stream limits refuse nothing; what they would refuse is logged (events 3107, 3108) and counted (edgeproxy_dry_run_refusals_total)");
+    public static readonly StartupProperty<int> UpstreamKeepalive = Startup<int>("NGX_CLOUDCONNECT_UPSTREAM_KEEPALIVE", "150", Int(1, 100_000), 0, "pooled upstream connections per node");
+    public static readonly ReloadableProperty<long> MaxBodySize = Reloadable<long>("NGX_CLIENT_MAX_BODY_SIZE", "15m", ValueParsers.TryParseSize, 0,
+        "request body limit (nginx size: 1024, 512k, 15m)");
+    public static readonly StartupProperty<TimeSpan> ClientHeaderTimeout = Startup<TimeSpan>("NGX_CLIENT_HEADER_TIMEOUT", "10s", TryParseSeconds, TimeSpan.Zero,
+        "time allowed to receive request headers");
+    public static readonly StartupProperty<TimeSpan> ClientBodyTimeout = Startup<TimeSpan>("NGX_CLIENT_BODY_TIMEOUT", "10s", TryParseSeconds, TimeSpan.Zero, "time allowed between body reads");
+    public static readonly StartupProperty<TimeSpan> KeepaliveTimeout = Startup<TimeSpan>("NGX_KEEPALIVE_TIMEOUT", "20s", TryParseSeconds, TimeSpan.Zero, "idle client keep-alive");
+    public static readonly StartupProperty<int> KeepaliveRequests = Startup<int>("NGX_KEEPALIVE_REQUESTS", "500", Int(1, 1_000_000), 0, "requests per client connection");
+    public static readonly StartupProperty<int> Http2MaxStreams = Startup<int>("NGX_HTTP2_MAX_CONCURRENT_STREAMS", "150", Int(1, 10_000), 0, "HTTP/2 concurrent streams per connection");
+    public static readonly ReloadableProperty<LogEventLevel> LogLevel = Reloadable<LogEventLevel>("NGX_ERR_LOG_LEVEL", "info", ValueParsers.TryParseLogLevel, LogEventLevel.Information,
+        "log level (debug, info, notice, warn, error, crit)");
+    public static readonly ReloadableProperty<string?> UpstreamClientCertificate = Reloadable<string?>("EDGEPROXY_UPSTREAM_CLIENT_CRT", null, TryParseOptionalPath, null,
+        "client certificate for mTLS to the nodes (default NGX_SSL_CRT)", fileContent: true);
+    public static readonly ReloadableProperty<string?> UpstreamClientKey = Reloadable<string?>("EDGEPROXY_UPSTREAM_CLIENT_KEY", null, TryParseOptionalPath, null,
+        "its private key (default NGX_SSL_KEY)", Masked, fileContent: true);
+    public static readonly StartupProperty<IReadOnlyList<string>> DrPaths = Startup<IReadOnlyList<string>>("EDGEPROXY_DR_PATHS", "/drapi/", ValueParsers.TryParsePathPrefixes, [],
+        "path prefixes forwarded to the active Digital Routing node");
+    public static readonly StartupProperty<IReadOnlyList<string>> DataConnPaths = Startup<IReadOnlyList<string>>("EDGEPROXY_DATACONN_PATHS", "/dataconn/", ValueParsers.TryParsePathPrefixes, [],
+        "path prefixes forwarded to the publisher only");
+    public static readonly ReloadableProperty<IReadOnlyList<string>> BlockedPaths = Reloadable<IReadOnlyList<string>>("EDGEPROXY_BLOCKED_PATHS", "/drapi/v1/config|/drapi/v1/status",
+        ValueParsers.TryParsePathPrefixes, [], "path prefixes answered 404 without contacting a node");
+    public static readonly StartupProperty<string> TrackingHeader = Startup<string>("EDGEPROXY_TRACKING_HEADER", "TrackingID", TryParseRequiredHeaderName, "",
+        "request tracking header, kept or generated, forwarded and echoed");
+    public static readonly StartupProperty<LogFormat> LogFormat = Startup<LogFormat>("EDGEPROXY_LOG_FORMAT", "json", TryParseLogFormat, Configuration.LogFormat.Json,
+        "log format on stdout: json or text");
+    public static readonly StartupProperty<bool> Environment = Startup<bool>("EDGEPROXY_ENVIRONMENT", "production", TryParseEnvironment, false,
+        "'lab' marks the local lab (silences the sample-certificate warning)");
 
+    private static readonly Dictionary<string, PropertyDefinition> ByName =
+        Registered.SelectMany(p => p.Names.Select(name => (name, p))).ToDictionary(e => e.name, e => e.p, StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, string> ByNameIgnoringCase =
+        ByName.Keys.ToDictionary(name => name, name => name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every descriptor, in declaration order (the order <c>check</c> prints).</summary>
+    public static IReadOnlyList<PropertyDefinition> All => Registered;
+
+    /// <summary>The descriptor for a key or one of its aliases; keys are case-sensitive, as in Cisco's files.</summary>
     public static PropertyDefinition? Find(string key) => ByName.GetValueOrDefault(key);
 
-    /// <summary>The known <c>EDGEPROXY_</c> key closest to <paramref name="key"/>, for a did-you-mean hint.</summary>
+    /// <summary>The known key (or alias) spelt like <paramref name="key"/> but for letter case, e.g. <c>NGX_ERR_LOG_LEVEL</c> for <c>ngx_err_log_level</c>.</summary>
+    public static string? FindIgnoringCase(string key) => ByNameIgnoringCase.GetValueOrDefault(key);
+
+    /// <summary>The known key closest to <paramref name="key"/>, for a did-you-mean hint.</summary>
     public static string? Suggest(string key)
     {
         string? best = null;
         var bestDistance = int.MaxValue;
-        foreach (var property in All)
+        foreach (var name in ByName.Keys)
         {
-            var distance = EditDistance(key, property.Name);
+            var distance = EditDistance(key, name);
             if (distance < bestDistance)
             {
-                (best, bestDistance) = (property.Name, distance);
+                (best, bestDistance) = (name, distance);
             }
         }
 
         return bestDistance <= Math.Max(3, key.Length / 4) ? best : null;
+    }
+
+    private static StartupProperty<T> Startup<T>(string name, string? defaultValue, ValueParser<T> parse, T unset, string description,
+        PropertyFlags flags = None, IReadOnlyList<string>? aliases = null) =>
+        Register(new StartupProperty<T>(name, defaultValue, parse, unset, description, flags, aliases));
+
+    private static ReloadableProperty<T> Reloadable<T>(string name, string? defaultValue, ValueParser<T> parse, T unset, string description,
+        PropertyFlags flags = None, bool fileContent = false) =>
+        Register(new ReloadableProperty<T>(name, defaultValue, parse, unset, description, flags, fileContent));
+
+    private static TProperty Register<TProperty>(TProperty property) where TProperty : PropertyDefinition
+    {
+        Registered.Add(property);
+        return property;
     }
 
     // Levenshtein distance; a few dozen short keys, so the simple two-row form is enough.

@@ -1,50 +1,22 @@
 namespace EdgeProxy.Configuration;
 
 /// <summary>
-/// What a reload may change on a running proxy: the hot-reloadable settings of the new configuration,
-/// with every restart-only setting (listeners, nodes, routes, Kestrel limits) kept from the running one.
-/// A unit test checks this list against the catalog's <see cref="ReloadBehavior.Restart"/> entries.
+/// What a reload may change on a running proxy, from the descriptors alone: the loaded configuration's
+/// <see cref="ReloadableSettings"/> with the running <see cref="StartupSettings"/> carried over whole, and which
+/// keys changed (restart-only ones are logged as "restart required").
 /// </summary>
 public static class SettingsMerge
 {
-    public static EdgeProxySettings KeepRestartOnly(EdgeProxySettings running, EdgeProxySettings loaded) => loaded with
-    {
-        BindAddress = running.BindAddress,
-        Port = running.Port,
-        ExternalHostName = running.ExternalHostName,
-        InternalBindAddress = running.InternalBindAddress,
-        StatusPort = running.StatusPort,
-        Publisher = running.Publisher,
-        Subscriber = running.Subscriber,
-        VerifyDepth = running.VerifyDepth,
-        InboundProtocols = running.InboundProtocols,
-        HealthCheckPath = running.HealthCheckPath,
-        UpstreamKeepalive = running.UpstreamKeepalive,
-        ClientHeaderTimeout = running.ClientHeaderTimeout,
-        ClientBodyTimeout = running.ClientBodyTimeout,
-        KeepaliveTimeout = running.KeepaliveTimeout,
-        KeepaliveRequests = running.KeepaliveRequests,
-        Http2MaxConcurrentStreams = running.Http2MaxConcurrentStreams,
-        DrPaths = running.DrPaths,
-        DataConnPaths = running.DataConnPaths,
-        TrackingHeader = running.TrackingHeader,
-        LogFormat = running.LogFormat,
-        IsLab = running.IsLab,
-    };
+    public static EdgeProxySettings KeepRestartOnly(EdgeProxySettings running, EdgeProxySettings loaded) => loaded.WithStartupOf(running);
 
     /// <summary>Restart-only keys whose effective value differs between two env sets.</summary>
-    public static IReadOnlyList<string> RestartOnlyChanges(EnvSet running, EnvSet loaded)
-    {
-        var before = ConfigurationLoader.Effective(running).ToDictionary(e => e.Property.Name, e => e.Value);
-        return [.. ConfigurationLoader.Effective(loaded)
-            .Where(e => e.Property.Reload == ReloadBehavior.Restart && before[e.Property.Name] != e.Value)
-            .Select(e => e.Property.Name)];
-    }
+    public static IReadOnlyList<string> RestartOnlyChanges(EnvSet running, EnvSet loaded) =>
+        [.. Changed(running, loaded).Where(p => p.Reload == ReloadBehavior.Restart).Select(p => p.Name)];
 
     /// <summary>Keys whose effective value differs, for the reload log line.</summary>
-    public static IReadOnlyList<string> Changes(EnvSet running, EnvSet loaded)
-    {
-        var before = ConfigurationLoader.Effective(running).ToDictionary(e => e.Property.Name, e => e.Value);
-        return [.. ConfigurationLoader.Effective(loaded).Where(e => before[e.Property.Name] != e.Value).Select(e => e.Property.Name)];
-    }
+    public static IReadOnlyList<string> Changes(EnvSet running, EnvSet loaded) => [.. Changed(running, loaded).Select(p => p.Name)];
+
+    // An alias and its key are one setting: moving a value from one spelling to the other changes nothing.
+    private static IEnumerable<PropertyDefinition> Changed(EnvSet running, EnvSet loaded) =>
+        PropertyCatalog.All.Where(p => p.Effective(running).Value != p.Effective(loaded).Value);
 }

@@ -8,9 +8,13 @@ namespace EdgeProxy.Edge;
 /// NGX_CLOUDCONNECT_HTTP1_CONN_LIMIT as a Kestrel connection middleware: open connections per peer
 /// address, refused before the TLS handshake so a flood costs no crypto. Trusted load balancers and
 /// NGX_RATELIMIT_DISABLE_IPS are exempt (a balancer carries many clients; they are rate-limited per client).
+/// No HTTP status can be sent before TLS, so NGX_LIMIT_CONN_STATUS does not apply here. Under NGX_LIMIT_CONN_DRY_RUN
+/// a connection over the limit is accepted, logged and counted.
 /// </summary>
 public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter, Operations.EdgeMetrics metrics, ILoggerFactory loggerFactory)
 {
+    private const string Refusal = "ConnectionLimit";
+
     private readonly ILogger _logger = loggerFactory.CreateLogger(Admission.AdmissionLog.Category);
 
     public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
@@ -30,12 +34,21 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
         }
 
         var limit = configuration.Settings.Http1ConnectionLimit;
-        if (!counter.TryAcquire(peer, limit, out var open))
+        var dryRun = configuration.Settings.ConnectionLimitDryRun;
+
+        // A dry run takes a slot whatever the count, so the counts it logs are those the limit would see.
+        if (!counter.TryAcquire(peer, dryRun ? int.MaxValue : limit, out var open))
         {
-            metrics.Refusals.WithLabels("ConnectionLimit").Inc();
+            metrics.Refusals.WithLabels(Refusal).Inc();
             EdgeLog.ConnectionRefused(_logger, peer.ToString(), open, limit);
             connection.Abort(new ConnectionAbortedException("connection limit per client address reached"));
             return;
+        }
+
+        if (open >= limit)
+        {
+            metrics.DryRunRefusals.WithLabels(Refusal).Inc();
+            EdgeLog.ConnectionLimitDryRun(_logger, peer.ToString(), open, limit);
         }
 
         try

@@ -9,8 +9,17 @@ internal static partial class EdgeLog
     [LoggerMessage(3102, LogLevel.Warning, "Connection limit: refused a connection from {Peer}: {Open} connections open, limit {Limit}")]
     public static partial void ConnectionRefused(ILogger logger, string peer, int open, int limit);
 
-    [LoggerMessage(3103, LogLevel.Warning, "HTTP/2 stream limit: reset a stream from client {Client}: {Open} streams open, limit {Limit}")]
-    public static partial void StreamRefused(ILogger logger, string client, int open, int limit);
+    [LoggerMessage(3103, LogLevel.Warning, "HTTP/2 stream limit: refused a stream from client {Client} with {Status}: {Open} streams open, limit {Limit}")]
+    public static partial void StreamRefused(ILogger logger, string client, int status, int open, int limit);
+
+    [LoggerMessage(3106, LogLevel.Warning, "Rate limit (dry run): would refuse {Method} {Path} from client {Client} (peer {Peer}) on route {Route} with {Status}; forwarded (tracking id {TrackingId})")]
+    public static partial void RateLimitDryRun(ILogger logger, string method, string path, string client, string peer, EdgeRoute route, int status, string trackingId);
+
+    [LoggerMessage(3107, LogLevel.Warning, "Connection limit (dry run): would refuse a connection from {Peer}: {Open} connections open, limit {Limit}; accepted")]
+    public static partial void ConnectionLimitDryRun(ILogger logger, string peer, int open, int limit);
+
+    [LoggerMessage(3108, LogLevel.Warning, "HTTP/2 stream limit (dry run): would refuse a stream from client {Client} with {Status}: {Open} streams open, limit {Limit}; forwarded")]
+    public static partial void StreamLimitDryRun(ILogger logger, string client, int status, int open, int limit);
 
     [LoggerMessage(3104, LogLevel.Warning, "Protocol rejection: Kestrel refused a request from {Peer} on port {Port}: {Reason} (status {Status}, {Kind})")]
     public static partial void ProtocolRejected(ILogger logger, string peer, string port, string reason, string status, string kind);

@@ -9,15 +9,15 @@ namespace EdgeProxy.Edge;
 /// <see cref="NginxRateLimiter"/> per route and client. ASP.NET Core's partitioned limiter keeps the buckets:
 /// the partition key includes the configuration version so a reload applies to new buckets, and a bucket that
 /// has drained for 10 s is dropped (it is then the same as a new one), so memory stays bounded by the clients
-/// active in the last seconds.
+/// active in the last seconds. <see cref="DryRunRateLimiter"/> wraps it for NGX_LIMIT_REQ_DRY_RUN.
 /// </summary>
 public static class EdgeRateLimiter
 {
-    public static PartitionedRateLimiter<HttpContext> Create(TimeProvider time)
+    public static PartitionedRateLimiter<HttpContext> Create(TimeProvider time, RateLimitRejection rejection)
     {
         // One factory for all partitions, so choosing a partition allocates nothing per request.
         Func<RateKey, RateLimiter> factory = key => new NginxRateLimiter(key.Rate, key.Burst, time);
-        return PartitionedRateLimiter.Create<HttpContext, RateKey>(context =>
+        return new DryRunRateLimiter(PartitionedRateLimiter.Create<HttpContext, RateKey>(context =>
         {
             var info = context.Features.Get<EdgeRequestInfo>();
             if (info is null || info.Route is not (EdgeRoute.Dr or EdgeRoute.DataConn) || info.Configuration.RateLimitExempt.Contains(info.Client))
@@ -29,7 +29,7 @@ public static class EdgeRateLimiter
             var settings = configuration.Settings;
             var (rate, burst) = info.Route == EdgeRoute.Dr ? (settings.DrRate, settings.DrBurst) : (settings.UserSyncRate, settings.UserSyncBurst);
             return RateLimitPartition.Get(new RateKey(info.Route, info.Client, configuration.Version, rate, burst), factory);
-        });
+        }), rejection);
     }
 
     /// <summary>A bucket per route, client and configuration version; the rate and burst are that version's.</summary>

@@ -22,10 +22,13 @@ public static class CheckCommand
         var width = PropertyCatalog.All.Max(p => p.Name.Length);
         output.WriteLine();
         output.WriteLine("# effective configuration (value, then where it came from)");
-        foreach (var (property, value, origin) in ConfigurationLoader.Effective(result.Env))
+        foreach (var property in PropertyCatalog.All)
         {
+            var (value, origin, key) = property.Effective(result.Env);
             var shown = value is null ? "(not set)" : property.Masked ? MaskedValue : value;
-            output.WriteLine($"{property.Name.PadRight(width)} = {shown}  # {origin}");
+            // A value set through an alias (NGX_PRXY_STATUS_IP) says so, or the operator would look for the key in vain.
+            var spelling = key == property.Name ? "" : $" as {key}";
+            output.WriteLine($"{property.Name.PadRight(width)} = {shown}  # {origin}{spelling}");
         }
 
         output.WriteLine();

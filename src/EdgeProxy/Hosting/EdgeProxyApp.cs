@@ -48,9 +48,12 @@ public static class EdgeProxyApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton<RateLimitRejection>();
-        builder.Services.AddRateLimiter(limits => limits.GlobalLimiter = EdgeRateLimiter.Create(options.TimeProvider));
-        builder.Services.AddOptions<RateLimiterOptions>()
-            .Configure<RateLimitRejection>((limits, rejection) => limits.OnRejected = rejection.OnRejectedAsync);
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<RateLimitRejection>((limits, rejection) =>
+        {
+            limits.GlobalLimiter = EdgeRateLimiter.Create(options.TimeProvider, rejection);
+            limits.OnRejected = rejection.OnRejectedAsync;
+        });
         state.Changed += active => levelSwitch.MinimumLevel = active.Settings.LogLevel;
         builder.Services.AddNodeForwarding(settings);
 

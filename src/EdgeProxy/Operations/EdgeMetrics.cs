@@ -46,6 +46,8 @@ public sealed class EdgeMetrics : IDisposable
         UpstreamDuration = factory.CreateHistogram("edgeproxy_upstream_duration_seconds", "Time from sending to a node until its response headers, by route and node.",
             ["route", "node"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         Refusals = factory.CreateCounter("edgeproxy_refusals_total", "Requests or connections refused at the edge, by reason.", ["reason"]);
+        DryRunRefusals = factory.CreateCounter("edgeproxy_dry_run_refusals_total",
+            "Requests or connections a limit would have refused but let through (NGX_LIMIT_REQ_DRY_RUN, NGX_LIMIT_CONN_DRY_RUN), by reason.", ["reason"]);
         ProtocolRejections = factory.CreateCounter("edgeproxy_protocol_rejections_total",
             "Requests Kestrel rejected before EdgeProxy saw them (malformed framing, limits, timeouts, HTTP/2 protocol errors), by reason.", ["reason"]);
         UpstreamFailures = factory.CreateCounter("edgeproxy_upstream_failures_total", "Forwarding failures answered by EdgeProxy (502/503/504), by node and status.", ["node", "status"]);
@@ -73,6 +75,9 @@ public sealed class EdgeMetrics : IDisposable
     public Histogram UpstreamDuration { get; }
 
     public Counter Refusals { get; }
+
+    /// <summary>What a limit in dry-run mode would have refused; a counter of its own so refusals stay what was refused.</summary>
+    public Counter DryRunRefusals { get; }
 
     public Counter ProtocolRejections { get; }
 

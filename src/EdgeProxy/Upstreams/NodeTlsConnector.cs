@@ -96,11 +96,11 @@ public sealed class NodeTlsConnector(ProxyState state, ILogger<NodeTlsConnector>
         else if (errors != SslPolicyErrors.None)
         {
             var status = chain?.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct() ?? [];
-            reason = $"certificate '{certificate.Subject}' issued by '{certificate.Issuer}' is not trusted by {EnvKeys.TrustBundle} ({errors}: {string.Join("; ", status)})";
+            reason = $"certificate '{certificate.Subject}' issued by '{certificate.Issuer}' is not trusted by {PropertyCatalog.TrustBundle.Name} ({errors}: {string.Join("; ", status)})";
         }
         else if (chain is not null && chain.ChainElements.Count - 1 > maxDepth)
         {
-            reason = $"certificate chain depth {chain.ChainElements.Count - 1} exceeds {EnvKeys.SslVerifyDepth}={maxDepth}";
+            reason = $"certificate chain depth {chain.ChainElements.Count - 1} exceeds {PropertyCatalog.SslVerifyDepth.Name}={maxDepth}";
         }
 
         if (reason is null)

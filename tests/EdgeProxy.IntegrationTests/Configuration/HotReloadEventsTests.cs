@@ -44,7 +44,7 @@ public sealed class HotReloadEventsTests
         // Applied while the neighbour was still being written: its events did not hold the reload back (the 1 s bound
         // itself is tested with a fake clock in ConfigurationReloaderTests).
         Assert.True(stillWriting, $"reload came after {took}, when the writes had stopped");
-        Assert.Contains(EnvKeys.ClientIps, outcome.ChangedKeys);
+        Assert.Contains(PropertyCatalog.ClientIps.Name, outcome.ChangedKeys);
         using var response = await newcomer.GetAsync("/drapi/v1/ping");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -63,7 +63,7 @@ public sealed class HotReloadEventsTests
         var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
         await lab.RewriteEnvAsync(Allowed);
 
-        Assert.Contains(EnvKeys.ClientIps, (await applied).ChangedKeys);
+        Assert.Contains(PropertyCatalog.ClientIps.Name, (await applied).ChangedKeys);
         using var response = await newcomer.GetAsync("/drapi/v1/ping");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -79,6 +79,6 @@ public sealed class HotReloadEventsTests
         await File.WriteAllLinesAsync(swap, lines);
         File.Move(swap, lab.EnvFile, overwrite: true);
 
-        Assert.Contains(EnvKeys.ClientIps, (await applied).ChangedKeys);
+        Assert.Contains(PropertyCatalog.ClientIps.Name, (await applied).ChangedKeys);
     }
 }

@@ -53,7 +53,7 @@ public sealed class HotReloadTests
         var clock = Stopwatch.StartNew();
         await lab.RewriteEnvAsync(Exempt, "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2|127.0.0.6");
         Assert.True(await Eventually.StatusAsync(newcomer, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(1)), $"not admitted after {clock.Elapsed}");
-        Assert.Contains(EnvKeys.ClientIps, (await added).ChangedKeys);
+        Assert.Contains(PropertyCatalog.ClientIps.Name, (await added).ChangedKeys);
 
         // Remove it again.
         await lab.RewriteEnvAsync(Exempt, "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.2");
@@ -90,13 +90,41 @@ public sealed class HotReloadTests
         await lab.RewriteEnvAsync("NGX_PRXY_CLOUDCONNECT_PORT=1443", "NGX_CLOUDCONNECT_LIMIT_REQ_STATUS=503");
         var outcome = await applied;
 
-        Assert.Equal([EnvKeys.Port], outcome.RestartRequired);
+        Assert.Equal([PropertyCatalog.Port.Name], outcome.RestartRequired);
         Assert.Equal(port, lab.State.Current.Settings.Port);
         Assert.Equal(503, lab.State.Current.Settings.LimitReqStatus);
-        Assert.Contains(lab.Logs.WithEventId(1103), e => InMemorySink.Property(e, "Keys") == EnvKeys.Port);
+        Assert.Contains(lab.Logs.WithEventId(1103), e => InMemorySink.Property(e, "Keys") == PropertyCatalog.Port.Name);
         using var client = lab.CreateClient();
         using var response = await client.GetAsync("/drapi/v1/ping");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task CiscoCoreKeys_DryRunsAndConnStatusApply_StatusAddressRequiresRestart()
+    {
+        await using var lab = await ProxyHarness.StartAsync();
+        var statusAddress = lab.State.Current.Settings.InternalBindAddress;
+
+        // The harness sets PROXY_BINDING_INTERNAL_IP; Cisco's name for it with another value is a conflict, and the running configuration stays.
+        var rejected = lab.NextReloadAsync(o => o.Status == ReloadStatus.Rejected);
+        await lab.RewriteEnvAsync("NGX_PRXY_STATUS_IP=127.0.0.3", "NGX_LIMIT_REQ_DRY_RUN=on");
+        var conflict = Assert.Single((await rejected).Errors);
+        Assert.Equal("NGX_PRXY_STATUS_IP", conflict.Key);
+        Assert.Contains("differs from PROXY_BINDING_INTERNAL_IP=", conflict.Message, StringComparison.Ordinal);
+        Assert.False(lab.State.Current.Settings.RateLimitDryRun);
+
+        var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
+        await lab.RewriteEnvAsync("PROXY_BINDING_INTERNAL_IP=127.0.0.3", "NGX_PRXY_STATUS_IP=127.0.0.3", "NGX_LIMIT_REQ_DRY_RUN=on", "NGX_LIMIT_CONN_DRY_RUN=on",
+            "NGX_LIMIT_CONN_STATUS=429");
+        var outcome = await applied;
+
+        Assert.Equal([PropertyCatalog.InternalBindingIp.Name], outcome.RestartRequired);
+        Assert.Contains(lab.Logs.WithEventId(1103), e => InMemorySink.Property(e, "Keys") == PropertyCatalog.InternalBindingIp.Name);
+        var settings = lab.State.Current.Settings;
+        Assert.Equal(statusAddress, settings.InternalBindAddress);
+        Assert.True(settings.RateLimitDryRun);
+        Assert.True(settings.ConnectionLimitDryRun);
+        Assert.Equal(429, settings.ConnectionLimitStatus);
     }
 
     [Fact]

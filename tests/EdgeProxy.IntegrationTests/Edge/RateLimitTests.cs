@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using EdgeProxy.Configuration;
 using EdgeProxy.IntegrationTests.Infrastructure;
+using EdgeProxy.Operations;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace EdgeProxy.IntegrationTests.Edge;
@@ -38,6 +41,47 @@ public sealed class RateLimitTests(ITestOutputHelper output)
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable], statuses);
         Assert.Equal(3, ProxyHarness.Proxied(lab.Publisher).Count);
         Assert.Equal(2, lab.Logs.WithEventId(3101).Count());
+    }
+
+    [Fact]
+    public async Task DrClient_OverBurstInDryRun_EveryRequestForwarded_WouldBeRefusalsLoggedAndCounted()
+    {
+        await using var lab = await StartAsync("NGX_CLOUDCONNECT_DR_TASK_REQUEST_RATE_LIMIT=1r/m", "NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT=2",
+            "NGX_CLOUDCONNECT_LIMIT_REQ_STATUS=503", "NGX_LIMIT_REQ_DRY_RUN=on");
+        var metrics = lab.App.Services.GetRequiredService<EdgeMetrics>();
+        using var client = EdgeClient.Create(lab.PublicUri, "127.0.0.2");
+
+        var statuses = await BurstAsync(client, "/drapi/v1/ping", 5);
+        await lab.Logs.WaitForEventIdAsync(4001, 5);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(5, ProxyHarness.Proxied(lab.Publisher).Count);
+        // The two the limit would have answered 503, and nothing refused.
+        var wouldRefuse = lab.Logs.WithEventId(3106).ToList();
+        Assert.Equal(2, wouldRefuse.Count);
+        Assert.All(wouldRefuse, e => Assert.Equal("127.0.0.2", InMemorySink.Property(e, "Client")));
+        Assert.All(wouldRefuse, e => Assert.Equal("503", InMemorySink.Property(e, "Status")));
+        Assert.Empty(lab.Logs.WithEventId(3101));
+        Assert.Equal(2, metrics.DryRunRefusals.WithLabels("RateLimited").Value);
+        Assert.Equal(0, metrics.Refusals.WithLabels("RateLimited").Value);
+    }
+
+    [Fact]
+    public async Task DryRunSwitchedOffOnReload_TheLimitRefusesAgain()
+    {
+        await using var lab = await StartAsync("NGX_CLOUDCONNECT_DR_TASK_REQUEST_RATE_LIMIT=1r/m", "NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT=0", "NGX_LIMIT_REQ_DRY_RUN=on");
+        using var client = EdgeClient.Create(lab.PublicUri, "127.0.0.2");
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], await BurstAsync(client, "/drapi/v1/ping", 2));
+
+        var applied = lab.NextReloadAsync(o => o.Status == ReloadStatus.Applied);
+        await lab.RewriteEnvAsync("NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.0/24", "NGX_CLOUDCONNECT_DR_TASK_REQUEST_RATE_LIMIT=1r/m",
+            "NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT=0", "NGX_LIMIT_REQ_DRY_RUN=off");
+        var outcome = await applied;
+
+        Assert.Equal(["NGX_LIMIT_REQ_DRY_RUN"], outcome.ChangedKeys);
+        Assert.Empty(outcome.RestartRequired);
+        // A reload starts new buckets: one admitted, then refused for real.
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests], await BurstAsync(client, "/drapi/v1/ping", 2));
     }
 
     [Fact]

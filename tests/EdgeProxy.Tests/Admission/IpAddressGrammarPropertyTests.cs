@@ -20,8 +20,8 @@ public sealed class IpAddressGrammarPropertyTests
 
     private static readonly (string, string)[] RequiredKeys =
     [
-        (EnvKeys.ExternalHostName, "proxy.example.com"), (EnvKeys.Publisher, "publisher.example.com"), (EnvKeys.Subscriber, "subscriber.example.com"),
-        (EnvKeys.ServerCertificate, "/certs/proxy.crt"), (EnvKeys.ServerKey, "/certs/proxy.key"), (EnvKeys.TrustBundle, "/certs/ca.crt"),
+        (PropertyCatalog.ExternalHostName.Name, "proxy.example.com"), (PropertyCatalog.Publisher.Name, "publisher.example.com"), (PropertyCatalog.Subscriber.Name, "subscriber.example.com"),
+        (PropertyCatalog.ServerCertificate.Name, "/certs/proxy.crt"), (PropertyCatalog.ServerKey.Name, "/certs/proxy.key"), (PropertyCatalog.TrustBundle.Name, "/certs/ca.crt"),
     ];
 
     [Fact]
@@ -138,9 +138,9 @@ public sealed class IpAddressGrammarPropertyTests
     private static IPAddress? FromHeader(string text, AdmissionPolicy policy) =>
         ClientAddressResolver.Decide(Balancer, new StringValues(text), policy).Client;
 
-    private static IPAddress? FromEnvAddress(string text) => Bind(EnvKeys.BindingIp, text)?.BindAddress;
+    private static IPAddress? FromEnvAddress(string text) => Bind(PropertyCatalog.BindingIp.Name, text)?.BindAddress;
 
-    private static IPAddress? FromEnvList(string text) => Bind(EnvKeys.ClientIps, text)?.ClientNetworks.Single().BaseAddress;
+    private static IPAddress? FromEnvList(string text) => Bind(PropertyCatalog.ClientIps.Name, text)?.ClientNetworks.Single().BaseAddress;
 
     private static EdgeProxySettings? Bind(string key, string value) =>
         SettingsBinder.Bind(TestEnv.EnvSetOf([.. RequiredKeys, (key, value)]), [], []);

@@ -41,7 +41,7 @@ public partial class CiscoFixtureTests
     }
 
     [Fact]
-    public void Load_CiscoDirectory_NoticesAreFinesseWarningIgnoredKeysAndHealthCheckVerify()
+    public void Load_CiscoDirectory_NoticesAreFinesseWarningIgnoredKeysHealthCheckVerifyAndConcurrency()
     {
         var (_, _, _, notices) = Load();
 
@@ -52,7 +52,8 @@ public partial class CiscoFixtureTests
                 "warning: NGX_CLOUDCONNECT_HEALTHCHECK_SSL_VERIFY=FALSE is ignored: health probes always use the same verified mutual TLS as traffic",
             ],
             notices.Where(n => n.IsWarning).Select(n => n.ToString()));
-        Assert.Single(notices, n => !n.IsWarning);
+        Assert.Equal(2, notices.Count(n => !n.IsWarning));
+        Assert.Contains("info: NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=2 has no effect: EdgeProxy always probes the two nodes concurrently", notices.Select(n => n.ToString()));
     }
 
     [Fact]
@@ -66,17 +67,20 @@ public partial class CiscoFixtureTests
             .Select(line => AssignmentPattern().Match(line))
             .Where(m => m.Success)
             .Select(m => m.Groups[1].Value)
-            .Where(k => k != EnvKeys.TemplateType && PropertyCatalog.Find(k) is null)
+            .Where(k => k != EnvLoader.TemplateTypeKey && PropertyCatalog.Find(k) is null)
             .Distinct()
             .Order(StringComparer.Ordinal)
             .ToList();
-        var info = Assert.Single(notices, n => !n.IsWarning);
+        var info = Assert.Single(notices, n => !n.IsWarning && n.Message.StartsWith("ignored ", StringComparison.Ordinal));
 
         Assert.Equal($"ignored {expected.Count} key(s) EdgeProxy does not use: {string.Join(", ", expected)}", info.Message);
         Assert.Contains("NGX_JWT_SECRET", expected);
         Assert.Contains("CONTAINER_NAME", expected);
         Assert.DoesNotContain("NGX_PRXY_FIN_HOSTNAME", info.Message);
-        Assert.DoesNotContain(EnvKeys.TemplateType, info.Message);
+        // Cisco's core.env keys EdgeProxy honours are not "ignored".
+        Assert.DoesNotContain("NGX_LIMIT_REQ_DRY_RUN", info.Message);
+        Assert.DoesNotContain("NGX_PRXY_STATUS_IP", info.Message);
+        Assert.DoesNotContain(EnvLoader.TemplateTypeKey, info.Message);
     }
 
     [Fact]
@@ -116,7 +120,13 @@ public partial class CiscoFixtureTests
         Assert.Equal($"{SslDir}/upstreams_cloudconnect_trust.crt", s.TrustBundlePath);
         Assert.Equal(s.ServerCertificatePath, s.UpstreamClientCertificatePath);
         Assert.Equal(s.ServerKeyPath, s.UpstreamClientKeyPath);
-        Assert.Equal(Path.Combine(Dir, "cloudconnect.env"), env.Values[EnvKeys.TrustBundle].Origin.Source);
+        Assert.Equal(Path.Combine(Dir, "cloudconnect.env"), env.Values[PropertyCatalog.TrustBundle.Name].Origin.Source);
+
+        // Cisco's core.env keys EdgeProxy honours, at Cisco's values.
+        Assert.False(s.RateLimitDryRun);
+        Assert.False(s.ConnectionLimitDryRun);
+        Assert.Equal(503, s.ConnectionLimitStatus);
+        Assert.Equal("NGX_PRXY_STATUS_IP", PropertyCatalog.InternalBindingIp.Assignment(env)!.Key);
     }
 
     [Fact]
@@ -124,10 +134,12 @@ public partial class CiscoFixtureTests
     {
         var (env, _, _, _) = Load();
 
-        AssertOrigin(env, EnvKeys.ServerCertificate, "cloudconnect.env");
-        AssertOrigin(env, EnvKeys.DrRate, "core.env");
-        AssertOrigin(env, EnvKeys.UserSyncRate, "core.env");
-        AssertOrigin(env, EnvKeys.BindingIp, "installer.env");
+        AssertOrigin(env, PropertyCatalog.ServerCertificate.Name, "cloudconnect.env");
+        AssertOrigin(env, PropertyCatalog.DrRate.Name, "core.env");
+        AssertOrigin(env, PropertyCatalog.UserSyncRate.Name, "core.env");
+        AssertOrigin(env, PropertyCatalog.BindingIp.Name, "installer.env");
+        AssertOrigin(env, "NGX_PRXY_STATUS_IP", "core.env");
+        AssertOrigin(env, PropertyCatalog.LimitConnStatus.Name, "core.env");
     }
 
     [Fact]
@@ -138,7 +150,7 @@ public partial class CiscoFixtureTests
         var env = EnvLoader.Load(new EnvSources(files, []), TestEnv.NoProcessEnvironment);
 
         Assert.Empty(env.Errors);
-        Assert.Equal($"{SslDir}/reverseproxy.crt", env.Values[EnvKeys.ServerCertificate].Value);
+        Assert.Equal($"{SslDir}/reverseproxy.crt", env.Values[PropertyCatalog.ServerCertificate.Name].Value);
     }
 
     private static void AssertOrigin(EnvSet env, string key, string file)

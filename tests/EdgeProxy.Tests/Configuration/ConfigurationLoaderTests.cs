@@ -118,7 +118,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         Assert.Null(result.Configuration);
         var error = Assert.Single(result.Errors);
-        Assert.Equal(EnvKeys.ServerCertificate, error.Key);
+        Assert.Equal(PropertyCatalog.ServerCertificate.Name, error.Key);
         Assert.Equal(new EnvOrigin(env, 4), error.Origin);
         Assert.StartsWith($"{env}:4: NGX_SSL_CRT: cannot load '{missing}': ", error.ToString());
     }
@@ -145,7 +145,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var result = Load(env);
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(EnvKeys.TrustBundle, error.Key);
+        Assert.Equal(PropertyCatalog.TrustBundle.Name, error.Key);
         Assert.Equal(new EnvOrigin(env, 6), error.Origin);
         Assert.StartsWith($"cannot load '{missing}': ", error.Message);
     }
@@ -171,7 +171,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         Assert.Null(result.Configuration);
         var error = Assert.Single(result.Errors);
-        Assert.Equal(EnvKeys.ServerCertificate, error.Key);
+        Assert.Equal(PropertyCatalog.ServerCertificate.Name, error.Key);
         Assert.Equal(new EnvOrigin(env, 4), error.Origin);
         Assert.StartsWith($"cannot load '{_proxy.CertPath}': ", error.Message);
     }
@@ -185,7 +185,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var result = Load(env);
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(EnvKeys.ServerCertificate, error.Key);
+        Assert.Equal(PropertyCatalog.ServerCertificate.Name, error.Key);
         Assert.StartsWith($"cannot load '{garbage}': ", error.Message);
     }
 
@@ -210,7 +210,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var result = Load(WriteEnv(_proxy.CertPath, _proxy.KeyPath), time: time);
 
         Assert.Null(result.Configuration);
-        Assert.Equal(EnvKeys.ServerCertificate, Assert.Single(result.Errors).Key);
+        Assert.Equal(PropertyCatalog.ServerCertificate.Name, Assert.Single(result.Errors).Key);
         Assert.StartsWith("certificate 'CN=proxy.example.com' expired on ", result.Errors[0].Message);
     }
 
@@ -292,7 +292,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var result = Load(env);
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(EnvKeys.UpstreamClientCertificate, error.Key);
+        Assert.Equal(PropertyCatalog.UpstreamClientCertificate.Name, error.Key);
         Assert.Equal(new EnvOrigin(env, 7), error.Origin);
         Assert.StartsWith("certificate 'CN=proxy-client.example.com' expired on ", error.Message);
     }
@@ -316,7 +316,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var result = Load(env);
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(EnvKeys.UpstreamClientCertificate, error.Key);
+        Assert.Equal(PropertyCatalog.UpstreamClientCertificate.Name, error.Key);
         Assert.Contains("does not match", error.Message);
     }
 
@@ -351,7 +351,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         var result = Load(env);
 
-        Assert.Equal(EnvKeys.Port, Assert.Single(result.Errors).Key);
+        Assert.Equal(PropertyCatalog.Port.Name, Assert.Single(result.Errors).Key);
     }
 
     [Fact]
@@ -371,7 +371,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var env = SampleEnv();
 
-        var result = Load(env, new Dictionary<string, string> { [EnvKeys.Environment] = "lab" }, WhileSamplesValid());
+        var result = Load(env, new Dictionary<string, string> { [PropertyCatalog.Environment.Name] = "lab" }, WhileSamplesValid());
 
         Assert.NotNull(result.Configuration);
         Assert.True(result.Configuration.Settings.IsLab);

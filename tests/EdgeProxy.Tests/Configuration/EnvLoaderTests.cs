@@ -125,6 +125,45 @@ public sealed class EnvLoaderTests : IDisposable
         Assert.Empty(env.Notices);
     }
 
+    [Theory]
+    [InlineData("ngx_cloudconnect_client_ips", "NGX_CLOUDCONNECT_CLIENT_IPS")]
+    [InlineData("Edgeproxy_Log_Format", "EDGEPROXY_LOG_FORMAT")]
+    [InlineData("EDGEPROXY_log_format", "EDGEPROXY_LOG_FORMAT")]
+    [InlineData("Ngx_Prxy_Status_Ip", "NGX_PRXY_STATUS_IP")]
+    [InlineData("ngx_limit_req_dry_run", "NGX_LIMIT_REQ_DRY_RUN")]
+    public void Load_KnownKeyInOtherCase_ErrorNamingTheRightSpelling(string key, string spelling)
+    {
+        var file = _dir.Write("a.env", $"# comment\n{key}=1\n");
+
+        var env = Load([file], []);
+
+        var error = Assert.Single(env.Errors);
+        Assert.Equal($"{file}:2: {key}: unknown key; did you mean {spelling}? (keys are case-sensitive)", error.ToString());
+        Assert.Empty(env.Values);
+        Assert.Empty(env.Notices);
+    }
+
+    [Fact]
+    public void Load_KnownKeyInOtherCaseInEnvironment_ErrorNamingTheRightSpelling()
+    {
+        var environment = new Dictionary<string, string> { ["ngx_err_log_level"] = "debug", ["path"] = "/usr/bin" };
+
+        var env = Load([], [], environment);
+
+        Assert.Equal("environment: ngx_err_log_level: unknown key; did you mean NGX_ERR_LOG_LEVEL? (keys are case-sensitive)", Assert.Single(env.Errors).ToString());
+    }
+
+    [Fact]
+    public void Load_UnknownLowerCaseKeys_IgnoredAsBefore()
+    {
+        var file = _dir.Write("a.env", "ngx_something_else=1\nngx_cloudconnect_client_ip=2\n");
+
+        var env = Load([file], []);
+
+        Assert.Empty(env.Errors);
+        Assert.Equal("info: ignored 2 key(s) EdgeProxy does not use: ngx_cloudconnect_client_ip, ngx_something_else", Assert.Single(env.Notices).ToString());
+    }
+
     [Fact]
     public void Load_UnknownEdgeProxyKeyInEnvironment_ErrorWithDidYouMean()
     {

@@ -21,38 +21,117 @@ public class PropertyCatalogTests
     public void Suggest_NothingClose_Null(string key) => Assert.Null(PropertyCatalog.Suggest(key));
 
     [Fact]
-    public void All_EveryEnvKeyConstant_InTheCatalogOnce()
+    public void All_EveryDescriptorOfTheCatalog_InDeclarationOrderOnce()
     {
-        var constants = typeof(EnvKeys).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => (string)f.GetRawConstantValue()!)
-            .Where(k => k != EnvKeys.TemplateType)
-            .Order();
+        var fields = typeof(PropertyCatalog).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType.IsAssignableTo(typeof(PropertyDefinition)))
+            .Select(f => (PropertyDefinition)f.GetValue(null)!)
+            .ToList();
 
-        Assert.Equal(constants, PropertyCatalog.All.Select(p => p.Name).Order());
+        Assert.Equal(fields.Count, PropertyCatalog.All.Distinct().Count());
+        Assert.Equal(fields.Select(p => p.Name), PropertyCatalog.All.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void All_NamesAndAliases_Unique()
+    {
+        var names = PropertyCatalog.All.SelectMany(p => p.Names).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Fact]
+    public void All_ReloadBehavior_FollowsTheDescriptorType()
+    {
+        Assert.All(PropertyCatalog.All, p => Assert.Equal(
+            p.GetType().GetGenericTypeDefinition() == typeof(StartupProperty<>),
+            p.Reload == ReloadBehavior.Restart));
+    }
+
+    [Theory]
+    [InlineData("ngx_cloudconnect_client_ips", "NGX_CLOUDCONNECT_CLIENT_IPS")]
+    [InlineData("Edgeproxy_Log_Format", "EDGEPROXY_LOG_FORMAT")]
+    [InlineData("ngx_prxy_status_ip", "NGX_PRXY_STATUS_IP")]
+    [InlineData("NGX_LIMIT_REQ_DRY_RUN", "NGX_LIMIT_REQ_DRY_RUN")]
+    public void FindIgnoringCase_SameLettersOtherCase_TheRightSpelling(string key, string expected) =>
+        Assert.Equal(expected, PropertyCatalog.FindIgnoringCase(key));
+
+    [Theory]
+    [InlineData("ngx_something_else")]
+    [InlineData("ngx_cloudconnect_client_ip")]
+    public void FindIgnoringCase_NotAKnownKey_Null(string key) => Assert.Null(PropertyCatalog.FindIgnoringCase(key));
+
+    [Fact]
+    public void Find_Alias_TheDescriptorItAliases()
+    {
+        Assert.Same(PropertyCatalog.InternalBindingIp, PropertyCatalog.Find("NGX_PRXY_STATUS_IP"));
+        Assert.Null(PropertyCatalog.Find("ngx_prxy_status_ip"));
     }
 
     [Fact]
     public void All_Masked_ExactlyThePrivateKeys()
     {
-        Assert.Equal([EnvKeys.ServerKey, EnvKeys.UpstreamClientKey], PropertyCatalog.All.Where(p => p.Masked).Select(p => p.Name));
+        Assert.Equal([PropertyCatalog.ServerKey.Name, PropertyCatalog.UpstreamClientKey.Name], PropertyCatalog.All.Where(p => p.Masked).Select(p => p.Name));
     }
 
     [Fact]
     public void All_Required_HaveNoDefault()
     {
         Assert.Equal(
-            [EnvKeys.ExternalHostName, EnvKeys.Publisher, EnvKeys.Subscriber, EnvKeys.ServerCertificate, EnvKeys.ServerKey, EnvKeys.TrustBundle],
+            [PropertyCatalog.ExternalHostName.Name, PropertyCatalog.Publisher.Name, PropertyCatalog.Subscriber.Name, PropertyCatalog.ServerCertificate.Name, PropertyCatalog.ServerKey.Name, PropertyCatalog.TrustBundle.Name],
             PropertyCatalog.All.Where(p => p.Required).Select(p => p.Name));
         Assert.All(PropertyCatalog.All.Where(p => p.Required), p => Assert.Null(p.Default));
     }
 
     [Fact]
-    public void All_EveryProperty_DocumentedInTheReadme()
+    public void All_EveryProperty_DocumentedInTheReadmeAsItsDescriptorSays()
     {
-        var readme = File.ReadAllText(RepositoryPaths.Readme);
+        var rows = ReadmeRows();
 
-        Assert.All(PropertyCatalog.All, p => Assert.Contains($"`{p.Name}`", readme));
+        Assert.All(PropertyCatalog.All, p =>
+        {
+            Assert.True(rows.TryGetValue(p.Name, out var row), $"README has no row for {p.Name}");
+            Assert.Equal(p.Description, row.Meaning);
+            var expectedDefault = p.Required ? "**required**"
+                : p.Default is null ? "(empty)"
+                : p == PropertyCatalog.ClientIps ? "Cisco's 12 Webex Connect addresses"
+                : $"`{p.Default}`";
+            Assert.Equal(expectedDefault, row.Default);
+            Assert.Equal(HotReloadColumn(p), row.HotReload);
+        });
     }
+
+    [Fact]
+    public void All_EveryAlias_DocumentedInTheReadmeWithItsKeysDefaultAndReload()
+    {
+        var rows = ReadmeRows();
+        var aliased = PropertyCatalog.All.Where(p => p.Aliases.Count > 0).ToList();
+
+        Assert.NotEmpty(aliased);
+        Assert.All(aliased.SelectMany(p => p.Aliases.Select(alias => (p, alias))), a =>
+        {
+            Assert.True(rows.TryGetValue(a.alias, out var row), $"README has no row for {a.alias}");
+            Assert.Contains(a.p.Name, row.Meaning, StringComparison.Ordinal);
+            Assert.Equal(rows[a.p.Name].Default, row.Default);
+            Assert.Equal(HotReloadColumn(a.p), row.HotReload);
+        });
+    }
+
+    private static string HotReloadColumn(PropertyDefinition p) => p.Reload switch
+    {
+        ReloadBehavior.Restart => "no",
+        ReloadBehavior.HotFile => "yes (and file changes)",
+        _ => "yes",
+    };
+
+    // The "Property reference" table: | `KEY` | meaning | default | hot reload |, with '|' in a cell escaped as '\|'.
+    private static Dictionary<string, (string Meaning, string Default, string HotReload)> ReadmeRows() =>
+        File.ReadAllLines(RepositoryPaths.Readme)
+            .Where(line => line.StartsWith("| `", StringComparison.Ordinal))
+            .Select(line => line.Replace("\\|", "\u0001", StringComparison.Ordinal).Split('|', StringSplitOptions.TrimEntries))
+            .Where(cells => cells.Length == 6)
+            .Select(cells => cells.Select(c => c.Replace("\u0001", "|", StringComparison.Ordinal)).ToArray())
+            .ToDictionary(cells => cells[1].Trim('`'), cells => (cells[2], cells[3], cells[4]));
 
     [Fact]
     public void CiscoDefaultClientIps_TwelveAddresses()

@@ -10,7 +10,7 @@ public sealed class SettingsBinderTests : IDisposable
 {
     private static readonly string[] RequiredKeyNames =
     [
-        EnvKeys.ExternalHostName, EnvKeys.Publisher, EnvKeys.Subscriber, EnvKeys.ServerCertificate, EnvKeys.ServerKey, EnvKeys.TrustBundle,
+        PropertyCatalog.ExternalHostName.Name, PropertyCatalog.Publisher.Name, PropertyCatalog.Subscriber.Name, PropertyCatalog.ServerCertificate.Name, PropertyCatalog.ServerKey.Name, PropertyCatalog.TrustBundle.Name,
     ];
 
     private readonly TempDirectory _dir = new();
@@ -79,6 +79,103 @@ public sealed class SettingsBinderTests : IDisposable
         Assert.Equal(["/drapi/v1/config", "/drapi/v1/status"], s.BlockedPaths);
         Assert.Equal("TrackingID", s.TrackingHeader);
         Assert.False(s.IsLab);
+        Assert.False(s.RateLimitDryRun);
+        Assert.False(s.ConnectionLimitDryRun);
+        Assert.Equal(503, s.ConnectionLimitStatus);
+        Assert.True(s.VerifyNodeCertificates);
+    }
+
+    [Fact]
+    public void Bind_EveryDescriptor_ReadByTheBinder()
+    {
+        var path = _dir.Write("test.env", TestEnv.RequiredKeys);
+        var errors = new List<ConfigError>();
+        var reader = new SettingsReader(TestEnv.LoadFile(path), errors);
+
+        Assert.NotNull(SettingsBinder.Bind(reader, errors, []));
+        Assert.Equal(PropertyCatalog.All.Select(p => p.Name).Order(), reader.Read.Select(p => p.Name).Order());
+    }
+
+    public static TheoryData<string, string, object> CiscoCoreKeys => new()
+    {
+        { "NGX_LIMIT_REQ_DRY_RUN=on", nameof(EdgeProxySettings.RateLimitDryRun), true },
+        { "NGX_LIMIT_REQ_DRY_RUN=\"off\"", nameof(EdgeProxySettings.RateLimitDryRun), false },
+        { "NGX_LIMIT_REQ_DRY_RUN=TRUE", nameof(EdgeProxySettings.RateLimitDryRun), true },
+        { "NGX_LIMIT_CONN_DRY_RUN=on", nameof(EdgeProxySettings.ConnectionLimitDryRun), true },
+        { "NGX_LIMIT_CONN_DRY_RUN=off", nameof(EdgeProxySettings.ConnectionLimitDryRun), false },
+        { "NGX_LIMIT_CONN_STATUS=429", nameof(EdgeProxySettings.ConnectionLimitStatus), 429 },
+        { "NGX_LIMIT_CONN_STATUS=\"503\"", nameof(EdgeProxySettings.ConnectionLimitStatus), 503 },
+        { "NGX_PRXY_STATUS_IP=127.0.0.5", nameof(EdgeProxySettings.InternalBindAddress), IPAddress.Parse("127.0.0.5") },
+        { "NGX_PRXY_STATUS_IP=\"\"", nameof(EdgeProxySettings.InternalBindAddress), IPAddress.Loopback },
+        { "NGX_PRXY_STATUS_IP=127.0.0.5\nPROXY_BINDING_INTERNAL_IP=127.0.0.5", nameof(EdgeProxySettings.InternalBindAddress), IPAddress.Parse("127.0.0.5") },
+        { "NGX_PRXY_STATUS_IP=127.0.0.5\nPROXY_BINDING_INTERNAL_IP=\"\"", nameof(EdgeProxySettings.InternalBindAddress), IPAddress.Parse("127.0.0.5") },
+    };
+
+    [Theory]
+    [MemberData(nameof(CiscoCoreKeys))]
+    public void Bind_CiscoCoreKey_Parsed(string lines, string property, object expected)
+    {
+        var bound = Bind(lines);
+
+        Assert.Empty(bound.Errors);
+        Assert.Equal(expected, typeof(EdgeProxySettings).GetProperty(property)!.GetValue(bound.Settings));
+    }
+
+    public static TheoryData<string, string, string> CiscoCoreKeysInvalid => new()
+    {
+        { "NGX_LIMIT_REQ_DRY_RUN=dry", "NGX_LIMIT_REQ_DRY_RUN", "'dry' is not a boolean (use true/false or on/off)" },
+        { "NGX_LIMIT_CONN_DRY_RUN=2", "NGX_LIMIT_CONN_DRY_RUN", "'2' is not a boolean (use true/false or on/off)" },
+        { "NGX_LIMIT_CONN_STATUS=200", "NGX_LIMIT_CONN_STATUS", "'200' is not a whole number from 400 to 599" },
+        { "NGX_LIMIT_CONN_STATUS=503x", "NGX_LIMIT_CONN_STATUS", "'503x' is not a whole number from 400 to 599" },
+        { "NGX_PRXY_STATUS_IP=localhost", "NGX_PRXY_STATUS_IP", "'localhost' is not an IP address" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=0", "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY", "'0' is not a whole number from 1 to 1000000" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=-2", "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY", "'-2' is not a whole number from 1 to 1000000" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=two", "NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY", "'two' is not a whole number from 1 to 1000000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CiscoCoreKeysInvalid))]
+    public void Bind_CiscoCoreKeyInvalid_ErrorAtItsLineWithWhatIsValid(string line, string key, string message)
+    {
+        var bound = Bind(line);
+
+        Assert.Null(bound.Settings);
+        Assert.Equal($"{bound.Path}:7: {key}: {message}", Assert.Single(bound.Errors).ToString());
+    }
+
+    [Fact]
+    public void Bind_StatusIpAndInternalBindingIpDiffer_ErrorNamingBothKeysAndLines()
+    {
+        var bound = Bind("PROXY_BINDING_INTERNAL_IP=127.0.0.1\nNGX_PRXY_STATUS_IP=127.0.0.2");
+
+        Assert.Null(bound.Settings);
+        Assert.Equal(
+            $"{bound.Path}:8: NGX_PRXY_STATUS_IP: '127.0.0.2' differs from PROXY_BINDING_INTERNAL_IP='127.0.0.1' ({bound.Path}:7); " +
+            "both set the address of the status/metrics listener: set one of them, or both to the same value",
+            Assert.Single(bound.Errors).ToString());
+    }
+
+    [Fact]
+    public void Bind_StatusIpFromEnvironmentDiffersFromFile_ErrorNamesEnvironment()
+    {
+        var bound = Bind("PROXY_BINDING_INTERNAL_IP=127.0.0.1", new Dictionary<string, string> { ["NGX_PRXY_STATUS_IP"] = "0.0.0.0" });
+
+        var error = Assert.Single(bound.Errors);
+        Assert.Equal("environment: NGX_PRXY_STATUS_IP: '0.0.0.0' differs from PROXY_BINDING_INTERNAL_IP='127.0.0.1' " +
+            $"({bound.Path}:7); both set the address of the status/metrics listener: set one of them, or both to the same value", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("\"16\"")]
+    public void Bind_HealthCheckConcurrencySet_InfoNoticeNoError(string value)
+    {
+        var bound = Bind("NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY=" + value);
+
+        Assert.Empty(bound.Errors);
+        var notice = Assert.Single(bound.Notices);
+        Assert.False(notice.IsWarning);
+        Assert.Equal($"NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY={value.Trim('"')} has no effect: EdgeProxy always probes the two nodes concurrently", notice.Message);
     }
 
     [Fact]
@@ -176,36 +273,36 @@ public sealed class SettingsBinderTests : IDisposable
     [Fact]
     public void Bind_ValueFromEnvironmentBad_ErrorSaysEnvironment()
     {
-        var bound = Bind(environment: new Dictionary<string, string> { [EnvKeys.DrBurst] = "lots" });
+        var bound = Bind(environment: new Dictionary<string, string> { [PropertyCatalog.DrBurst.Name] = "lots" });
 
         Assert.Equal("environment: NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT: 'lots' is not a whole number from 0 to 1000000", Assert.Single(bound.Errors).ToString());
     }
 
     public static TheoryData<string, string, string> OutOfRange => new()
     {
-        { "NGX_PRXY_SSL_VERIFY_DEPTH=0", EnvKeys.SslVerifyDepth, "'0' is not a whole number from 1 to 100" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_RISE=0", EnvKeys.HealthCheckRise, "'0' is not a whole number from 1 to 100" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_FALL=101", EnvKeys.HealthCheckFall, "'101' is not a whole number from 1 to 100" },
-        { "NGX_CLOUDCONNECT_LIMIT_REQ_STATUS=200", EnvKeys.LimitReqStatus, "'200' is not a whole number from 400 to 599" },
-        { "NGX_PRXY_CLOUDCONNECT_PORT=65536", EnvKeys.Port, "'65536' is not a whole number from 0 to 65535" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL=50", EnvKeys.HealthCheckInterval, "must be at least 100 ms" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=10ms", EnvKeys.HealthCheckTimeout, "must be at least 50 ms" },
-        { "NGX_CLOUDCONNECT_HEALTHCHECK_API=drapi/v1/ping", EnvKeys.HealthCheckApi, "'drapi/v1/ping' is not a path (e.g. /drapi/v1/ping)" },
-        { "NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy_1.example.com", EnvKeys.ExternalHostName, "'proxy_1.example.com' is not a host name (e.g. cloudconnect-proxy.example.com)" },
-        { "PROXY_BINDING_IP=10.0.0.0/24", EnvKeys.BindingIp, "'10.0.0.0/24' is not an IP address" },
-        { "PROXY_BINDING_INTERNAL_IP=localhost", EnvKeys.InternalBindingIp, "'localhost' is not an IP address" },
-        { "PROXY_BINDING_IP=10.0.0.010", EnvKeys.BindingIp, "'10.0.0.010' is not an IP address" },
-        { "PROXY_BINDING_INTERNAL_IP=127.1", EnvKeys.InternalBindingIp, "'127.1' is not an IP address" },
-        { "NGX_CLOUDCONNECT_CLIENT_IPS=0313.0.113.7", EnvKeys.ClientIps, "'0313.0.113.7' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)" },
-        { "NGX_RATELIMIT_DISABLE_IPS=0x7f.0.0.1", EnvKeys.RateLimitExemptIps, "'0x7f.0.0.1' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)" },
-        { "NGX_CLOUDCONNECT_CLIENT_IPS=203.0.113.0/024", EnvKeys.ClientIps, "'203.0.113.0/024' has an invalid prefix length (0-32)" },
-        { "NGX_CLOUDCONNECT_HOSTNAME=0x7f.0.0.1", EnvKeys.Publisher, "'0x7f.0.0.1' is not host[:port] (a DNS name or IP address, optional port, default 8445)" },
-        { "EDGEPROXY_TRACKING_HEADER=Tracking ID", EnvKeys.TrackingHeader, "'Tracking ID' is not an HTTP header name" },
-        { "EDGEPROXY_ENVIRONMENT=staging", EnvKeys.Environment, "'staging' is not an environment (lab or production)" },
-        { "EDGEPROXY_DR_PATHS=drapi", EnvKeys.DrPaths, "'drapi' is not a path prefix (must start with '/', no '//', ';', '?', '#' or '\\')" },
-        { "NGX_ERR_LOG_LEVEL=verbose", EnvKeys.LogLevel, "'verbose' is not a log level (debug, info, notice, warn, error, crit, alert, emerg)" },
-        { "NGX_TRAFFIC_RESTRICTED=maybe", EnvKeys.TrafficRestricted, "'maybe' is not a boolean (use true/false or on/off)" },
-        { "NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=sub:0", EnvKeys.Subscriber, "'sub:0' has an invalid port (1-65535)" },
+        { "NGX_PRXY_SSL_VERIFY_DEPTH=0", PropertyCatalog.SslVerifyDepth.Name, "'0' is not a whole number from 1 to 100" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_RISE=0", PropertyCatalog.HealthCheckRise.Name, "'0' is not a whole number from 1 to 100" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_FALL=101", PropertyCatalog.HealthCheckFall.Name, "'101' is not a whole number from 1 to 100" },
+        { "NGX_CLOUDCONNECT_LIMIT_REQ_STATUS=200", PropertyCatalog.LimitReqStatus.Name, "'200' is not a whole number from 400 to 599" },
+        { "NGX_PRXY_CLOUDCONNECT_PORT=65536", PropertyCatalog.Port.Name, "'65536' is not a whole number from 0 to 65535" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL=50", PropertyCatalog.HealthCheckInterval.Name, "must be at least 100 ms" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT=10ms", PropertyCatalog.HealthCheckTimeout.Name, "must be at least 50 ms" },
+        { "NGX_CLOUDCONNECT_HEALTHCHECK_API=drapi/v1/ping", PropertyCatalog.HealthCheckApi.Name, "'drapi/v1/ping' is not a path (e.g. /drapi/v1/ping)" },
+        { "NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy_1.example.com", PropertyCatalog.ExternalHostName.Name, "'proxy_1.example.com' is not a host name (e.g. cloudconnect-proxy.example.com)" },
+        { "PROXY_BINDING_IP=10.0.0.0/24", PropertyCatalog.BindingIp.Name, "'10.0.0.0/24' is not an IP address" },
+        { "PROXY_BINDING_INTERNAL_IP=localhost", PropertyCatalog.InternalBindingIp.Name, "'localhost' is not an IP address" },
+        { "PROXY_BINDING_IP=10.0.0.010", PropertyCatalog.BindingIp.Name, "'10.0.0.010' is not an IP address" },
+        { "PROXY_BINDING_INTERNAL_IP=127.1", PropertyCatalog.InternalBindingIp.Name, "'127.1' is not an IP address" },
+        { "NGX_CLOUDCONNECT_CLIENT_IPS=0313.0.113.7", PropertyCatalog.ClientIps.Name, "'0313.0.113.7' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)" },
+        { "NGX_RATELIMIT_DISABLE_IPS=0x7f.0.0.1", PropertyCatalog.RateLimitExemptIps.Name, "'0x7f.0.0.1' is not an IP address or CIDR block (e.g. 203.0.113.7, 2001:db8::1, 203.0.113.0/24)" },
+        { "NGX_CLOUDCONNECT_CLIENT_IPS=203.0.113.0/024", PropertyCatalog.ClientIps.Name, "'203.0.113.0/024' has an invalid prefix length (0-32)" },
+        { "NGX_CLOUDCONNECT_HOSTNAME=0x7f.0.0.1", PropertyCatalog.Publisher.Name, "'0x7f.0.0.1' is not host[:port] (a DNS name or IP address, optional port, default 8445)" },
+        { "EDGEPROXY_TRACKING_HEADER=Tracking ID", PropertyCatalog.TrackingHeader.Name, "'Tracking ID' is not an HTTP header name" },
+        { "EDGEPROXY_ENVIRONMENT=staging", PropertyCatalog.Environment.Name, "'staging' is not an environment (lab or production)" },
+        { "EDGEPROXY_DR_PATHS=drapi", PropertyCatalog.DrPaths.Name, "'drapi' is not a path prefix (must start with '/', no '//', ';', '?', '#' or '\\')" },
+        { "NGX_ERR_LOG_LEVEL=verbose", PropertyCatalog.LogLevel.Name, "'verbose' is not a log level (debug, info, notice, warn, error, crit, alert, emerg)" },
+        { "NGX_TRAFFIC_RESTRICTED=maybe", PropertyCatalog.TrafficRestricted.Name, "'maybe' is not a boolean (use true/false or on/off)" },
+        { "NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=sub:0", PropertyCatalog.Subscriber.Name, "'sub:0' has an invalid port (1-65535)" },
     };
 
     [Theory]
@@ -324,7 +421,7 @@ public sealed class SettingsBinderTests : IDisposable
     {
         var bound = Bind("NGX_LOAD_BALANCER_IPS=\" | \"\nNGX_LOAD_BALANCER_REAL_IP_HEADER=X-Real-IP");
 
-        Assert.Equal(EnvKeys.RealIpHeader, Assert.Single(bound.Errors).Key);
+        Assert.Equal(PropertyCatalog.RealIpHeader.Name, Assert.Single(bound.Errors).Key);
     }
 
     [Theory]
@@ -422,7 +519,7 @@ public sealed class SettingsBinderTests : IDisposable
 
         Assert.Null(bound.Settings);
         var error = Assert.Single(bound.Errors);
-        Assert.Equal(EnvKeys.DataConnPaths, error.Key);
+        Assert.Equal(PropertyCatalog.DataConnPaths.Name, error.Key);
         Assert.Equal(new EnvOrigin(bound.Path, 8), error.Origin);
         Assert.Equal(message, error.Message);
     }
@@ -455,7 +552,7 @@ public sealed class SettingsBinderTests : IDisposable
     [Fact]
     public void Bind_EnvironmentOverridesFile_ValueFromEnvironment()
     {
-        var bound = Bind("NGX_ERR_LOG_LEVEL=debug", new Dictionary<string, string> { [EnvKeys.LogLevel] = "error", [EnvKeys.Environment] = "lab" });
+        var bound = Bind("NGX_ERR_LOG_LEVEL=debug", new Dictionary<string, string> { [PropertyCatalog.LogLevel.Name] = "error", [PropertyCatalog.Environment.Name] = "lab" });
 
         Assert.Equal(LogEventLevel.Error, bound.Settings!.LogLevel);
         Assert.True(bound.Settings.IsLab);

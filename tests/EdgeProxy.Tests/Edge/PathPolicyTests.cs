@@ -8,12 +8,12 @@ public class PathPolicyTests
 {
     private static readonly (string, string)[] Required =
     [
-        (EnvKeys.ExternalHostName, "proxy.example.com"),
-        (EnvKeys.Publisher, "publisher.example.com"),
-        (EnvKeys.Subscriber, "subscriber.example.com"),
-        (EnvKeys.ServerCertificate, "/certs/proxy.crt"),
-        (EnvKeys.ServerKey, "/certs/proxy.key"),
-        (EnvKeys.TrustBundle, "/certs/ca.crt"),
+        (PropertyCatalog.ExternalHostName.Name, "proxy.example.com"),
+        (PropertyCatalog.Publisher.Name, "publisher.example.com"),
+        (PropertyCatalog.Subscriber.Name, "subscriber.example.com"),
+        (PropertyCatalog.ServerCertificate.Name, "/certs/proxy.crt"),
+        (PropertyCatalog.ServerKey.Name, "/certs/proxy.key"),
+        (PropertyCatalog.TrustBundle.Name, "/certs/ca.crt"),
     ];
 
     private static PathPolicy Policy(params (string, string)[] extra)
@@ -78,9 +78,9 @@ public class PathPolicyTests
     public void Classify_ConfiguredPrefixes_Route(string path, EdgeRoute expected)
     {
         var policy = Policy(
-            (EnvKeys.DrPaths, "/api/dr/"),
-            (EnvKeys.DataConnPaths, "/drapi/"),
-            (EnvKeys.BlockedPaths, "/api/dr/internal"));
+            (PropertyCatalog.DrPaths.Name, "/api/dr/"),
+            (PropertyCatalog.DataConnPaths.Name, "/drapi/"),
+            (PropertyCatalog.BlockedPaths.Name, "/api/dr/internal"));
 
         Assert.Equal(expected, policy.Classify(path));
     }

@@ -87,7 +87,7 @@ public sealed partial class CheckCommandTests : IDisposable
         var (exitCode, output, _) = Run(env);
 
         Assert.Equal(1, exitCode);
-        foreach (var key in new[] { EnvKeys.ExternalHostName, EnvKeys.Publisher, EnvKeys.Subscriber, EnvKeys.ServerCertificate, EnvKeys.ServerKey, EnvKeys.TrustBundle })
+        foreach (var key in new[] { PropertyCatalog.ExternalHostName.Name, PropertyCatalog.Publisher.Name, PropertyCatalog.Subscriber.Name, PropertyCatalog.ServerCertificate.Name, PropertyCatalog.ServerKey.Name, PropertyCatalog.TrustBundle.Name })
         {
             Assert.Contains($"error: {key}: is required (", output);
         }
@@ -104,9 +104,9 @@ public sealed partial class CheckCommandTests : IDisposable
 
         Assert.Equal(0, exitCode);
         var effective = Effective(output);
-        Assert.Equal(("<masked>", $"{env}:5"), effective[EnvKeys.ServerKey]);
-        Assert.Equal(("<masked>", $"{env}:8"), effective[EnvKeys.UpstreamClientKey]);
-        Assert.Equal((_client.CertPath, $"{env}:7"), effective[EnvKeys.UpstreamClientCertificate]);
+        Assert.Equal(("<masked>", $"{env}:5"), effective[PropertyCatalog.ServerKey.Name]);
+        Assert.Equal(("<masked>", $"{env}:8"), effective[PropertyCatalog.UpstreamClientKey.Name]);
+        Assert.Equal((_client.CertPath, $"{env}:7"), effective[PropertyCatalog.UpstreamClientCertificate.Name]);
         Assert.DoesNotContain(_proxy.KeyPath, output);
         Assert.DoesNotContain(_client.KeyPath, output);
         Assert.DoesNotContain(".key", output);
@@ -117,9 +117,9 @@ public sealed partial class CheckCommandTests : IDisposable
     {
         var env = WriteEnv();
 
-        var (_, output, _) = Run(env, new Dictionary<string, string> { [EnvKeys.ServerKey] = _proxy.KeyPath });
+        var (_, output, _) = Run(env, new Dictionary<string, string> { [PropertyCatalog.ServerKey.Name] = _proxy.KeyPath });
 
-        Assert.Equal(("<masked>", "environment"), Effective(output)[EnvKeys.ServerKey]);
+        Assert.Equal(("<masked>", "environment"), Effective(output)[PropertyCatalog.ServerKey.Name]);
         Assert.DoesNotContain(_proxy.KeyPath, output);
     }
 
@@ -130,7 +130,7 @@ public sealed partial class CheckCommandTests : IDisposable
 
         var (_, output, _) = Run(env);
 
-        Assert.Equal("<masked>", Effective(output)[EnvKeys.ServerKey].Value);
+        Assert.Equal("<masked>", Effective(output)[PropertyCatalog.ServerKey.Name].Value);
         Assert.DoesNotContain(_proxy.KeyPath, output);
     }
 
@@ -139,19 +139,31 @@ public sealed partial class CheckCommandTests : IDisposable
     {
         var env = WriteEnv("NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT=300\nNGX_ERR_LOG_LEVEL=");
 
-        var (_, output, _) = Run(env, new Dictionary<string, string> { [EnvKeys.LogFormat] = "text" });
+        var (_, output, _) = Run(env, new Dictionary<string, string> { [PropertyCatalog.LogFormat.Name] = "text" });
 
         var effective = Effective(output);
         Assert.Equal(PropertyCatalog.All.Select(p => p.Name).Order(), effective.Keys.Order());
-        Assert.Equal(("proxy.example.com", $"{env}:1"), effective[EnvKeys.ExternalHostName]);
-        Assert.Equal((_proxy.CertPath, $"{env}:4"), effective[EnvKeys.ServerCertificate]);
-        Assert.Equal(("300", $"{env}:7"), effective[EnvKeys.DrBurst]);
-        Assert.Equal(("443", "default"), effective[EnvKeys.Port]);
-        Assert.Equal(("100r/s", "default"), effective[EnvKeys.DrRate]);
-        Assert.Equal(("info", "default"), effective[EnvKeys.LogLevel]);
-        Assert.Equal(("text", "environment"), effective[EnvKeys.LogFormat]);
-        Assert.Equal(("(not set)", "default"), effective[EnvKeys.LoadBalancerIps]);
+        Assert.Equal(("proxy.example.com", $"{env}:1"), effective[PropertyCatalog.ExternalHostName.Name]);
+        Assert.Equal((_proxy.CertPath, $"{env}:4"), effective[PropertyCatalog.ServerCertificate.Name]);
+        Assert.Equal(("300", $"{env}:7"), effective[PropertyCatalog.DrBurst.Name]);
+        Assert.Equal(("443", "default"), effective[PropertyCatalog.Port.Name]);
+        Assert.Equal(("100r/s", "default"), effective[PropertyCatalog.DrRate.Name]);
+        Assert.Equal(("info", "default"), effective[PropertyCatalog.LogLevel.Name]);
+        Assert.Equal(("text", "environment"), effective[PropertyCatalog.LogFormat.Name]);
+        Assert.Equal(("(not set)", "default"), effective[PropertyCatalog.LoadBalancerIps.Name]);
         Assert.All(effective.Values, v => Assert.Matches(@"^(default|environment|.+:\d+)$", v.Origin));
+    }
+
+    [Fact]
+    public void Run_ValueSetThroughAlias_ShownUnderTheKeyWithTheAliasNamed()
+    {
+        var env = WriteEnv("NGX_PRXY_STATUS_IP=127.0.0.2");
+
+        var (exit, output, _) = Run(env);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(("127.0.0.2", $"{env}:7 as NGX_PRXY_STATUS_IP"), Effective(output)[PropertyCatalog.InternalBindingIp.Name]);
+        Assert.DoesNotContain(Lines(output), line => line.StartsWith("NGX_PRXY_STATUS_IP", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class HealthProbeTargetTests
     public void TryResolve_ErrorsOnOtherKeysAndLines_AreIgnored()
     {
         var env = Env("127.0.0.9", "10009",
-            new ConfigError(new EnvOrigin("dc.env", 7), EnvKeys.MaxBodySize, "'15 MB' is not a size"),
+            new ConfigError(new EnvOrigin("dc.env", 7), PropertyCatalog.MaxBodySize.Name, "'15 MB' is not a size"),
             new ConfigError(new EnvOrigin("dc.env", 8), "EDGEPROXY_LOG_FROMAT", "unknown EdgeProxy key"),
             new ConfigError(new EnvOrigin("dc.env", 9), null, "expected KEY=VALUE, found 'oops'"));
 
@@ -53,10 +53,38 @@ public sealed class HealthProbeTargetTests
     [Fact]
     public void TryResolve_ErrorOnTheStatusKeys_IsReported()
     {
-        var env = Env(null, null, new ConfigError(new EnvOrigin("dc.env", 4), EnvKeys.StatusPort, "${STATUS} is not defined"));
+        var env = Env(null, null, new ConfigError(new EnvOrigin("dc.env", 4), PropertyCatalog.StatusPort.Name, "${STATUS} is not defined"));
 
         Assert.False(HealthProbeTarget.TryResolve(env, out _, out var error));
         Assert.Equal("cannot tell where the status listener is: dc.env:4: NGX_PRXY_STATUS_PORT: ${STATUS} is not defined", error);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.6", null, "http://127.0.0.6:10001/healthz")]
+    [InlineData("127.0.0.6", "127.0.0.6", "http://127.0.0.6:10001/healthz")]
+    [InlineData("0.0.0.0", "", "http://127.0.0.1:10001/healthz")]
+    public void TryResolve_CiscoStatusIp_UsedAsTheAddress(string statusIp, string? internalIp, string expected)
+    {
+        var env = EnvWithStatusIp(statusIp, internalIp);
+
+        Assert.True(HealthProbeTarget.TryResolve(env, out var uri, out var error), error);
+        Assert.Equal(expected, uri.ToString());
+    }
+
+    [Fact]
+    public void TryResolve_StatusIpConflictsWithInternalIp_NamesBoth()
+    {
+        var env = EnvWithStatusIp("127.0.0.6", "127.0.0.7");
+
+        Assert.False(HealthProbeTarget.TryResolve(env, out _, out var error));
+        Assert.StartsWith("dc.env:5: NGX_PRXY_STATUS_IP: '127.0.0.6' differs from PROXY_BINDING_INTERNAL_IP='127.0.0.7' (dc.env:3)", error);
+    }
+
+    private static EnvSet EnvWithStatusIp(string statusIp, string? internalIp)
+    {
+        var values = Env(internalIp, null).Values.ToDictionary();
+        values["NGX_PRXY_STATUS_IP"] = new EnvEntry("NGX_PRXY_STATUS_IP", statusIp, new EnvOrigin("dc.env", 5));
+        return new EnvSet(values, ["dc.env"], [], []);
     }
 
     [Fact]
@@ -77,7 +105,7 @@ public sealed class HealthProbeTargetTests
         {
             var file = Path.Combine(directory, "dc.env");
             File.WriteAllLines(file, ["PROXY_BINDING_INTERNAL_IP=0.0.0.0", "NGX_PRXY_STATUS_PORT=10001", "NGX_SSL_CRT=${MISSING}/proxy.crt"]);
-            var env = EnvLoader.Load(new EnvSources([], [directory]), new Dictionary<string, string> { [EnvKeys.StatusPort] = "10444" });
+            var env = EnvLoader.Load(new EnvSources([], [directory]), new Dictionary<string, string> { [PropertyCatalog.StatusPort.Name] = "10444" });
 
             Assert.True(HealthProbeTarget.TryResolve(env, out var uri, out var error), error);
             Assert.Equal("http://127.0.0.1:10444/healthz", uri.ToString());
@@ -100,12 +128,12 @@ public sealed class HealthProbeTargetTests
         var values = new Dictionary<string, EnvEntry>(StringComparer.Ordinal);
         if (address is not null)
         {
-            values[EnvKeys.InternalBindingIp] = new EnvEntry(EnvKeys.InternalBindingIp, address, new EnvOrigin("dc.env", 3));
+            values[PropertyCatalog.InternalBindingIp.Name] = new EnvEntry(PropertyCatalog.InternalBindingIp.Name, address, new EnvOrigin("dc.env", 3));
         }
 
         if (port is not null)
         {
-            values[EnvKeys.StatusPort] = new EnvEntry(EnvKeys.StatusPort, port, new EnvOrigin("dc.env", 4));
+            values[PropertyCatalog.StatusPort.Name] = new EnvEntry(PropertyCatalog.StatusPort.Name, port, new EnvOrigin("dc.env", 4));
         }
 
         return new EnvSet(values, ["dc.env"], [], errors);

@@ -1,0 +1,8 @@
+namespace EdgeProxy.Configuration;
+
+/// <summary>Log output format on stdout.</summary>
+public enum LogFormat
+{
+    Json,
+    Text,
+}
