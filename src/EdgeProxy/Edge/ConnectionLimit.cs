@@ -11,6 +11,9 @@ namespace EdgeProxy.Edge;
 /// </summary>
 public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter, Operations.EdgeMetrics metrics, ILoggerFactory loggerFactory)
 {
+    /// <summary>The <c>reason</c> of <c>edgeproxy_refusals_total</c> for a refused connection.</summary>
+    public const string RefusalLabel = "ConnectionLimit";
+
     private readonly ILogger _logger = loggerFactory.CreateLogger(Admission.AdmissionLog.Category);
 
     public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
@@ -32,7 +35,7 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
         var limit = configuration.Settings.Http1ConnectionLimit;
         if (!counter.TryAcquire(peer, limit, out var open))
         {
-            metrics.Refusals.WithLabels("ConnectionLimit").Inc();
+            metrics.Refusals.WithLabels(RefusalLabel).Inc();
             EdgeLog.ConnectionRefused(_logger, peer.ToString(), open, limit);
             connection.Abort(new ConnectionAbortedException("connection limit per client address reached"));
             return;

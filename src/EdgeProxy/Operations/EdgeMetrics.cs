@@ -63,6 +63,19 @@ public sealed class EdgeMetrics : IDisposable
         RequestDuration = factory.CreateHistogram("edgeproxy_request_duration_seconds", "Time from a request's arrival until its response was sent, by route.",
             ["route"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         InFlight = factory.CreateGauge("edgeproxy_requests_in_flight", "Requests being answered now.");
+        // Every series an alert takes increase() of exists from start at 0: a series born at 1 has no earlier sample,
+        // so its first increment would never show as an increase (the first rejected reload would not alert).
+        foreach (var result in Enum.GetNames<Configuration.ReloadStatus>())
+        {
+            Reloads.WithLabels(result.ToLowerInvariant());
+        }
+
+        foreach (var reason in Enum.GetValues<Admission.RefusalReason>().Where(r => r != Admission.RefusalReason.None))
+        {
+            Refusals.WithLabels(reason.ToString());
+        }
+
+        Refusals.WithLabels(Edge.ConnectionLimit.RefusalLabel);
         _upstreamConnections = new UpstreamConnectionGauge(Registry, factory);
         _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {

@@ -28,6 +28,8 @@ public sealed class FailoverMetrics(ActiveNodeTracker tracker, EdgeMetrics metri
                 metrics.ActiveNode.WithLabels(name).Set(snapshot.Active == node.Role ? 1 : 0);
                 metrics.NodeHealthy.WithLabels(name).Set(node.Health == NodeHealth.Healthy ? 1 : 0);
                 metrics.NodeReachable.WithLabels(name).Set(node.Reachable != false ? 1 : 0);
+                // Created at 0 before the first change, so increase() sees that change (see EdgeMetrics).
+                var healthChanges = metrics.NodeHealthChanges.WithLabels(name);
                 if (node.LastProbe is { } probe && !ReferenceEquals(probe, _previous?[node.Role].LastProbe))
                 {
                     var result = probe.StatusCode is not { } code ? "no_answer" : snapshot.Rules.Codes.Contains(code) ? "good" : "bad_status";
@@ -37,7 +39,7 @@ public sealed class FailoverMetrics(ActiveNodeTracker tracker, EdgeMetrics metri
                 // The first verdict on a node (from unknown) is not a change of mind.
                 if (_previous?[node.Role].Health is { } before && before != NodeHealth.Unknown && before != node.Health)
                 {
-                    metrics.NodeHealthChanges.WithLabels(name).Inc();
+                    healthChanges.Inc();
                 }
             }
 
