@@ -70,7 +70,8 @@ public static class ConfigurationLoader
     {
         if (File.Exists(certificatePath) && !File.Exists(keyPath))
         {
-            errors.Add(new ConfigError(env.Values.GetValueOrDefault(privateKeyKey)?.Origin, privateKeyKey, $"cannot load '{keyPath}': {(Directory.Exists(keyPath) ? "a directory, not a key file" : "file not found")}"));
+            var problem = Directory.Exists(keyPath) ? "a directory, not a key file" : "file not found";
+            errors.Add(new ConfigError(env.Values.GetValueOrDefault(privateKeyKey)?.Origin, privateKeyKey, $"cannot load '{keyPath}': {problem}"));
             return null;
         }
 
