@@ -28,12 +28,11 @@ try
 
     if (result.Configuration is null)
     {
-        foreach (var error in result.Errors)
+        foreach (var line in StartupFailure.DescribeConfiguration(result.Errors))
         {
-            Log.Error("Configuration error: {Error}", error.ToString());
+            Log.Fatal("{Line}", line);
         }
 
-        Log.Fatal("EdgeProxy did not start: {Count} configuration error(s); run 'EdgeProxy check' with the same arguments for details", result.Errors.Count);
         return 1;
     }
 
@@ -43,8 +42,7 @@ try
         Sources = commandLine.Sources,
         ProcessEnvironment = ReadEnvironment,
     });
-    await app.RunAsync();
-    return 0;
+    return await ServeCommand.RunAsync(app, result.Configuration.Settings);
 }
 catch (Exception ex)
 {

@@ -72,11 +72,32 @@ public static class ConfigurationLoader
     {
         if (File.Exists(certificatePath) && !File.Exists(keyPath))
         {
-            errors.Add(new ConfigError(env.Values.GetValueOrDefault(privateKeyKey)?.Origin, privateKeyKey, $"cannot load '{keyPath}': file not found"));
+            var problem = Directory.Exists(keyPath) ? "a directory, not a key file" : "file not found";
+            errors.Add(new ConfigError(env.Values.GetValueOrDefault(privateKeyKey)?.Origin, privateKeyKey, $"cannot load '{keyPath}': {problem}"));
+            return null;
+        }
+
+        if (File.Exists(keyPath) && !Readable(keyPath))
+        {
+            errors.Add(new ConfigError(env.Values.GetValueOrDefault(privateKeyKey)?.Origin, privateKeyKey,
+                $"cannot read '{keyPath}': permission denied for user {Environment.UserName}; make the key readable by that user (the image runs as uid 10001: e.g. mode 0640, group 10001)"));
             return null;
         }
 
         return Guard(env, key, certificatePath, errors, () => CertificateFiles.LoadWithKey(certificatePath, keyPath));
+    }
+
+    private static bool Readable(string path)
+    {
+        try
+        {
+            using var _ = File.OpenRead(path);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static T? Guard<T>(EnvSet env, string key, string path, List<ConfigError> errors, Func<T> load) where T : class

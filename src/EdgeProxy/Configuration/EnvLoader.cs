@@ -9,6 +9,10 @@ public static class EnvLoader
     /// <summary>Cisco's component marker: files whose template is not <c>cloudconnect</c> are ignored.</summary>
     public const string TemplateTypeKey = "TEMPLATE_TYPE";
 
+    public const string FileNotFound = "env file not found";
+
+    public const string DirectoryNotFound = "env directory not found";
+
     private const string CloudConnectTemplate = "cloudconnect";
 
     // Cisco's files refer to keys defined in files that sort later (cloudconnect.env uses ${NGX_SSL_DIR}
@@ -157,7 +161,7 @@ public static class EnvLoader
             }
             else
             {
-                errors.Add(new ConfigError(new EnvOrigin(file, 0), null, "env file not found"));
+                errors.Add(new ConfigError(new EnvOrigin(file, 0), null, FileNotFound));
             }
         }
 
@@ -165,7 +169,7 @@ public static class EnvLoader
         {
             if (!Directory.Exists(directory))
             {
-                errors.Add(new ConfigError(new EnvOrigin(directory, 0), null, "env directory not found"));
+                errors.Add(new ConfigError(new EnvOrigin(directory, 0), null, DirectoryNotFound));
                 continue;
             }
 

@@ -13,7 +13,8 @@ namespace EdgeProxy.Edge;
 /// </summary>
 public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter, Operations.EdgeMetrics metrics, ILoggerFactory loggerFactory)
 {
-    private const string Refusal = "ConnectionLimit";
+    /// <summary>The <c>reason</c> of <c>edgeproxy_refusals_total</c> for a refused connection.</summary>
+    public const string RefusalLabel = "ConnectionLimit";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger(Admission.AdmissionLog.Category);
 
@@ -39,7 +40,7 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
         // A dry run takes a slot whatever the count, so the counts it logs are those the limit would see.
         if (!counter.TryAcquire(peer, dryRun ? int.MaxValue : limit, out var open))
         {
-            metrics.Refusals.WithLabels(Refusal).Inc();
+            metrics.Refusals.WithLabels(RefusalLabel).Inc();
             EdgeLog.ConnectionRefused(_logger, peer.ToString(), open, limit);
             connection.Abort(new ConnectionAbortedException("connection limit per client address reached"));
             return;
@@ -47,7 +48,7 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
 
         if (open >= limit)
         {
-            metrics.DryRunRefusals.WithLabels(Refusal).Inc();
+            metrics.DryRunRefusals.WithLabels(RefusalLabel).Inc();
             EdgeLog.ConnectionLimitDryRun(_logger, peer.ToString(), open, limit);
         }
 

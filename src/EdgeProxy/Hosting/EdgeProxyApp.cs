@@ -42,6 +42,7 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton<EdgeMetrics>();
         builder.Services.AddSingleton<ProcessClock>();
         builder.Services.AddSingleton<FailoverMetrics>();
+        builder.Services.AddHostedService<CertificateExpiryMetrics>();
         builder.Services.AddSingleton<ConnectionLimit>();
         builder.Services.AddSingleton(sp => new ConfigurationReloader(state, options.Sources, options.ProcessEnvironment, options.TimeProvider,
             sp.GetRequiredService<ILogger<ConfigurationReloader>>(), options.ReloadCheckInterval));

@@ -9,6 +9,12 @@ internal static partial class HostingLog
     [LoggerMessage(1004, LogLevel.Information, "TLS cipher policy (ECDHE with AEAD ciphers only) enforced by {Enforcer}")]
     public static partial void CipherPolicy(ILogger logger, string enforcer);
 
+    [LoggerMessage(1005, LogLevel.Critical, "EdgeProxy did not start: {Reason}")]
+    public static partial void StartFailed(ILogger logger, string reason);
+
+    [LoggerMessage(1006, LogLevel.Debug, "Start-up failure detail")]
+    public static partial void StartFailedDetail(ILogger logger, Exception exception);
+
     [LoggerMessage(1002, LogLevel.Warning, "Configuration: {Message}")]
     public static partial void ConfigurationWarning(ILogger logger, string message);
 

@@ -55,10 +55,29 @@ public sealed class EdgeMetrics : IDisposable
         ActiveNode = factory.CreateGauge("edgeproxy_active_node", "1 for the node Digital Routing traffic goes to, 0 for the other.", ["node"]);
         NodeHealthy = factory.CreateGauge("edgeproxy_node_healthy", "1 when the node is healthy for Digital Routing, 0 otherwise.", ["node"]);
         ProbeResults = factory.CreateCounter("edgeproxy_probe_results_total", "Health probes by node and result (good, bad_status, no_answer).", ["node", "result"]);
+        NodeReachable = factory.CreateGauge("edgeproxy_node_reachable", "1 while the node is not known to be unreachable (answers HTTP at all; DataConn needs only this), 0 otherwise.", ["node"]);
+        ActiveNodeChanges = factory.CreateCounter("edgeproxy_active_node_changes_total", "Changes of the active Digital Routing node (to another node or to none), the first choice at start left out.");
+        NodeHealthChanges = factory.CreateCounter("edgeproxy_node_health_changes_total", "Changes of a node's Digital Routing health between healthy and unhealthy, by node.", ["node"]);
+        Ready = factory.CreateGauge("edgeproxy_ready", "1 while /readyz answers 200 (a Digital Routing node is active), 0 while it answers 503.");
+        CertificateExpiry = factory.CreateGauge("edgeproxy_certificate_expiry_timestamp_seconds",
+            "NotAfter of each certificate in use, in Unix seconds: server, upstream_client, and each CA of the trust bundle.", ["certificate", "subject"]);
         ConfigInfo = factory.CreateGauge("edgeproxy_config_info", "The active configuration version (value 1).", ["version"]);
         RequestDuration = factory.CreateHistogram("edgeproxy_request_duration_seconds", "Time from a request's arrival until its response was sent, by route.",
             ["route"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         InFlight = factory.CreateGauge("edgeproxy_requests_in_flight", "Requests being answered now.");
+        // Every series an alert takes increase() of exists from start at 0: a series born at 1 has no earlier sample,
+        // so its first increment would never show as an increase (the first rejected reload would not alert).
+        foreach (var result in Enum.GetNames<Configuration.ReloadStatus>())
+        {
+            Reloads.WithLabels(result.ToLowerInvariant());
+        }
+
+        foreach (var reason in Enum.GetValues<Admission.RefusalReason>().Where(r => r != Admission.RefusalReason.None))
+        {
+            Refusals.WithLabels(reason.ToString());
+        }
+
+        Refusals.WithLabels(Edge.ConnectionLimit.RefusalLabel);
         _upstreamConnections = new UpstreamConnectionGauge(Registry, factory);
         _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
@@ -92,6 +111,16 @@ public sealed class EdgeMetrics : IDisposable
     public Gauge NodeHealthy { get; }
 
     public Counter ProbeResults { get; }
+
+    public Gauge NodeReachable { get; }
+
+    public Counter ActiveNodeChanges { get; }
+
+    public Counter NodeHealthChanges { get; }
+
+    public Gauge Ready { get; }
+
+    public Gauge CertificateExpiry { get; }
 
     public Histogram RequestDuration { get; }
 

@@ -45,12 +45,11 @@ public static class InternalEndpoints
         }
     }
 
-    // Ready: a configuration is loaded (always, once serving) and a Digital Routing node is active.
     private static Task ReadyAsync(HttpContext context)
     {
         var snapshot = context.RequestServices.GetRequiredService<ActiveNodeTracker>().Snapshot;
         var version = context.RequestServices.GetRequiredService<ProxyState>().Current.Version;
-        return snapshot.Active is { } active
+        return Readiness.IsReady(snapshot) && snapshot.Active is { } active
             ? Text(context.Response, StatusCodes.Status200OK, $"ready: configuration {version}, active node {active.Name()}\n")
             : Text(context.Response, StatusCodes.Status503ServiceUnavailable, $"not ready: configuration {version}, {snapshot.ActiveReason}\n");
     }

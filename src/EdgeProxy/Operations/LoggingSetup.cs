@@ -60,6 +60,9 @@ public static class LoggingSetup
             // The access and blocking logs are not governed by the error-log level (as in nginx).
             .MinimumLevel.Override(AccessLog.Category, LogEventLevel.Information)
             .MinimumLevel.Override(Admission.AdmissionLog.Category, LogEventLevel.Information)
+            // The host logs a failed start with its stack trace; ServeCommand says it in one line instead.
+            .Filter.ByExcluding(e => e.Exception is { } ex && Hosting.StartupFailure.IsKnown(ex) && e.Properties.TryGetValue("SourceContext", out var source)
+                && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" })
             .Enrich.FromLogContext();
 
         // JSON lines (the container default) or text, both through the buffered writer: logging never

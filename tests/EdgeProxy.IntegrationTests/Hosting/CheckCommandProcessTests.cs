@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeProxy.IntegrationTests.Infrastructure;
 
 namespace EdgeProxy.IntegrationTests.Hosting;
@@ -62,23 +61,7 @@ public sealed class CheckCommandProcessTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, params (string Key, string Value)[] environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EdgeProxy.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await ChildProcess.EdgeProxyAsync(arguments, environment);
+        return (result.ExitCode, result.Output);
     }
 }

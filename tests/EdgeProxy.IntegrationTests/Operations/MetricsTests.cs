@@ -16,6 +16,14 @@ public sealed class MetricsTests : IAsyncLifetime
     {
         using var status = new HttpClient { BaseAddress = _lab.StatusUri };
         var before = PrometheusText.Parse(await status.GetStringAsync("/metrics"));
+        // The counters alerts take increase() of exist at 0 from start (a series born at 1 would hide its first increment).
+        foreach (var (name, label, value) in new[] { ("edgeproxy_config_reloads_total", "result", "rejected"), ("edgeproxy_refusals_total", "reason", "RateLimited"),
+            ("edgeproxy_refusals_total", "reason", "ConnectionLimit"), ("edgeproxy_node_health_changes_total", "node", "publisher") })
+        {
+            Assert.Contains(before, s => s.Name == name && s.Labels.GetValueOrDefault(label) == value && s.Value == 0);
+        }
+
+        Assert.Contains(before, s => s.Name == "edgeproxy_active_node_changes_total" && s.Value == 0);
         var logged = _lab.Logs.WithEventId(4001).Count();
         using var allowed = EdgeClient.Create(_lab.PublicUri, "127.0.0.2");
         using var refused = EdgeClient.Create(_lab.PublicUri, "127.0.0.3");
