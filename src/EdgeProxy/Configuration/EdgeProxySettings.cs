@@ -62,6 +62,7 @@ public sealed record EdgeProxySettings(StartupSettings Startup, ReloadableSettin
     public long MaxBodySize => Reloadable.MaxBodySize;
     public LogEventLevel LogLevel => Reloadable.LogLevel;
     public IReadOnlyList<string> BlockedPaths => Reloadable.BlockedPaths;
+    public TimeSpan ShutdownDelay => Reloadable.ShutdownDelay;
 
     /// <summary>This configuration's reloadable part with the running configuration's start-up part: what a reload applies.</summary>
     public EdgeProxySettings WithStartupOf(EdgeProxySettings running) => this with { Startup = running.Startup };

@@ -111,6 +111,8 @@ public static class PropertyCatalog
         "log format on stdout: json or text");
     public static readonly StartupProperty<bool> Environment = Startup<bool>("EDGEPROXY_ENVIRONMENT", "production", TryParseEnvironment, false,
         "'lab' marks the local lab (silences the sample-certificate warning)");
+    public static readonly ReloadableProperty<TimeSpan> ShutdownDelay = Reloadable<TimeSpan>("EDGEPROXY_SHUTDOWN_DELAY", "3s", TryParseSeconds, TimeSpan.Zero,
+        "on SIGTERM, /readyz answers 503 at once and traffic is still served this long (so a load balancer takes the instance out), then in-flight requests drain for up to 6 s; 3 s + 6 s fit Docker's default 10 s stop timeout");
 
     private static readonly Dictionary<string, PropertyDefinition> ByName =
         Registered.SelectMany(p => p.Names.Select(name => (name, p))).ToDictionary(e => e.name, e => e.p, StringComparer.Ordinal);

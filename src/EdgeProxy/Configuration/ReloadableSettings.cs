@@ -53,4 +53,7 @@ public sealed class ReloadableSettings(ReloadableReader r)
     public long MaxBodySize { get; } = r.Read(PropertyCatalog.MaxBodySize);
     public LogEventLevel LogLevel { get; } = r.Read(PropertyCatalog.LogLevel);
     public IReadOnlyList<string> BlockedPaths { get; } = r.Read(PropertyCatalog.BlockedPaths);
+
+    /// <summary>How long SIGTERM keeps serving with /readyz answering 503 before the listeners close.</summary>
+    public TimeSpan ShutdownDelay { get; } = r.Read(PropertyCatalog.ShutdownDelay);
 }

@@ -48,6 +48,9 @@ public static class EdgeProxyApp
             sp.GetRequiredService<ILogger<ConfigurationReloader>>(), options.ReloadCheckInterval));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddSingleton<Draining>();
+        builder.Services.AddSingleton<EdgeProxyLifetime>();
+        builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<EdgeProxyLifetime>());
         builder.Services.AddSingleton<RateLimitRejection>();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<RateLimitRejection>((limits, rejection) =>
@@ -79,8 +82,8 @@ public static class EdgeProxyApp
         return app;
     }
 
-    /// <summary>How long shutdown waits for in-flight requests (below Docker's default 10 s stop timeout).</summary>
-    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(8);
+    /// <summary>How long shutdown waits for in-flight requests: with the default EDGEPROXY_SHUTDOWN_DELAY (3 s), 9 s in all, below Docker's default 10 s stop timeout.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(6);
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, EdgeProxySettings settings, ProxyState state, ConnectionLimit connectionLimit)
     {

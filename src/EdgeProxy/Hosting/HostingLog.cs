@@ -9,6 +9,18 @@ internal static partial class HostingLog
     [LoggerMessage(1004, LogLevel.Information, "TLS cipher policy (ECDHE with AEAD ciphers only) enforced by {Enforcer}")]
     public static partial void CipherPolicy(ILogger logger, string enforcer);
 
+    [LoggerMessage(1007, LogLevel.Information, "{Signal} received: /readyz answers 503 now; serving for {DelaySeconds} s more (EDGEPROXY_SHUTDOWN_DELAY), then the listeners close and in-flight requests drain")]
+    public static partial void Draining(ILogger logger, string signal, double delaySeconds);
+
+    [LoggerMessage(1008, LogLevel.Information, "{Signal} received: the listeners close now and in-flight requests drain")]
+    public static partial void Stopping(ILogger logger, string signal);
+
+    [LoggerMessage(1009, LogLevel.Information, "Application started: serving until SIGTERM (drains after EDGEPROXY_SHUTDOWN_DELAY) or SIGINT/SIGQUIT (at once)")]
+    public static partial void Started(ILogger logger);
+
+    [LoggerMessage(1010, LogLevel.Information, "Application is shutting down: listeners closed, in-flight requests drain")]
+    public static partial void ShuttingDown(ILogger logger);
+
     [LoggerMessage(1005, LogLevel.Critical, "EdgeProxy did not start: {Reason}")]
     public static partial void StartFailed(ILogger logger, string reason);
 

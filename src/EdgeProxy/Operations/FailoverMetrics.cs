@@ -7,7 +7,7 @@ namespace EdgeProxy.Operations;
 /// result once, and changes of the active node and of node health as counters (a gauge sampled every scrape
 /// misses a flap that comes and goes between two scrapes; a counter does not).
 /// </summary>
-public sealed class FailoverMetrics(ActiveNodeTracker tracker, EdgeMetrics metrics)
+public sealed class FailoverMetrics(ActiveNodeTracker tracker, EdgeMetrics metrics, Hosting.Draining draining)
 {
     private readonly Lock _lock = new();
     private ActiveNodeSnapshot? _previous;
@@ -15,6 +15,7 @@ public sealed class FailoverMetrics(ActiveNodeTracker tracker, EdgeMetrics metri
     public void Start()
     {
         tracker.Changed += Observe;
+        draining.Began += () => metrics.Ready.Set(0);
         Observe(tracker.Snapshot);
     }
 
@@ -49,7 +50,7 @@ public sealed class FailoverMetrics(ActiveNodeTracker tracker, EdgeMetrics metri
                 metrics.ActiveNodeChanges.Inc();
             }
 
-            metrics.Ready.Set(Readiness.IsReady(snapshot) ? 1 : 0);
+            metrics.Ready.Set(Readiness.IsReady(snapshot, draining) ? 1 : 0);
             _previous = snapshot;
         }
     }

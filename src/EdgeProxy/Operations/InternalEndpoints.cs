@@ -49,7 +49,13 @@ public static class InternalEndpoints
     {
         var snapshot = context.RequestServices.GetRequiredService<ActiveNodeTracker>().Snapshot;
         var version = context.RequestServices.GetRequiredService<ProxyState>().Current.Version;
-        return Readiness.IsReady(snapshot) && snapshot.Active is { } active
+        var draining = context.RequestServices.GetRequiredService<Hosting.Draining>();
+        if (draining.IsDraining)
+        {
+            return Text(context.Response, StatusCodes.Status503ServiceUnavailable, $"not ready: configuration {version}, shutting down since {draining.Since:O}\n");
+        }
+
+        return Readiness.IsReady(snapshot, draining) && snapshot.Active is { } active
             ? Text(context.Response, StatusCodes.Status200OK, $"ready: configuration {version}, active node {active.Name()}\n")
             : Text(context.Response, StatusCodes.Status503ServiceUnavailable, $"not ready: configuration {version}, {snapshot.ActiveReason}\n");
     }

@@ -8,6 +8,9 @@ namespace EdgeProxy.Operations;
 /// </summary>
 public static class Readiness
 {
-    /// <summary>Ready: a configuration is loaded (always, once serving) and a Digital Routing node is active.</summary>
-    public static bool IsReady(ActiveNodeSnapshot snapshot) => snapshot.Active is not null;
+    /// <summary>
+    /// Ready: a configuration is loaded (always, once serving), a Digital Routing node is active, and the instance is not
+    /// shutting down (SIGTERM's EDGEPROXY_SHUTDOWN_DELAY: a load balancer must stop sending before the listeners close).
+    /// </summary>
+    public static bool IsReady(ActiveNodeSnapshot snapshot, Hosting.Draining draining) => snapshot.Active is not null && !draining.IsDraining;
 }

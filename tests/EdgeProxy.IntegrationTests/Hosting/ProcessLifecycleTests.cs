@@ -17,6 +17,7 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
     private Process _proxy = null!;
     private string _directory = null!;
     private int _port;
+    private int _statusPort;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +33,9 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
             "NGX_PRXY_CLOUDCONNECT_HOSTNAME=edgeproxy.lab.local",
             "PROXY_BINDING_IP=127.0.0.1",
             $"NGX_PRXY_CLOUDCONNECT_PORT={_port}",
-            $"NGX_PRXY_STATUS_PORT={FreePort()}",
+            $"NGX_PRXY_STATUS_PORT={_statusPort = FreePort()}",
+            // Short, so the tests of SIGTERM stay quick; the default is 3 s.
+            "EDGEPROXY_SHUTDOWN_DELAY=2s",
             $"NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11:{_publisher.HttpsPort}",
             $"NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12:{_subscriber.HttpsPort}",
             "NGX_CLOUDCONNECT_CLIENT_IPS=127.0.0.1",
@@ -139,6 +142,38 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await _proxy.WaitForExitAsync(exit.Token);
         Assert.Equal(0, _proxy.ExitCode);
+    }
+
+    [Fact]
+    public async Task Sigterm_ReadyzAnswers503AtOnce_TrafficIsStillServedForTheDelay_ThenExitsZero()
+    {
+        using var status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_statusPort}/"), Timeout = TimeSpan.FromSeconds(5) };
+        using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
+        using (var ready = await status.GetAsync("/readyz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        Signal("TERM");
+
+        // A balancer's health check sees the instance leave at once...
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            using var readyz = await status.GetAsync("/readyz");
+            return readyz.StatusCode == HttpStatusCode.ServiceUnavailable && (await readyz.Content.ReadAsStringAsync()).Contains("shutting down", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(1.5)), string.Join('\n', _output));
+        // ...while clients it still sends are served, on new connections too.
+        using var fresh = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
+        using (var served = await fresh.PostAsync("/drapi/v1/tasks", JsonContent.Create(new { mediaType = "chat", name = "while draining" })))
+        {
+            Assert.Equal(HttpStatusCode.Created, served.StatusCode);
+        }
+
+        Assert.False(_proxy.HasExited);
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _proxy.WaitForExitAsync(exit.Token);
+        Assert.Equal(0, _proxy.ExitCode);
+        Assert.Contains(_output, l => l.Contains("SIGTERM received: /readyz answers 503 now; serving for 2 s more", StringComparison.Ordinal));
     }
 
     [Fact]
