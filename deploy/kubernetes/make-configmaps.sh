@@ -45,10 +45,9 @@ PROXY_BINDING_INTERNAL_IP=0.0.0.0/' "$file"
 # Kubernetes: shutdown delay
 # -----------------------------------------------------------------------------
 # On SIGTERM /readyz turns 503 at once and EdgeProxy keeps serving for this delay, then
-# drains for up to 8 s. Keep it equal to the Deployment's preStop sleep (5 s) and
-# terminationGracePeriodSeconds at least preStop + delay + 8 s + margin (20 s).
-# Uncomment only with an EdgeProxy that knows the key (an unknown EDGEPROXY_* key is an error).
-#EDGEPROXY_SHUTDOWN_DELAY=5s
+# drains for up to 6 s. The Deployment's preStop sleep (5 s) comes before SIGTERM, so keep
+# terminationGracePeriodSeconds at least preStop + delay + 6 s + margin (5 + 3 + 6 + 6 = 20 s).
+EDGEPROXY_SHUTDOWN_DELAY=3s
 DELAY
 }
 
