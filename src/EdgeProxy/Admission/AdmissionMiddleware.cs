@@ -17,8 +17,8 @@ public sealed class AdmissionMiddleware(RequestDelegate next, ProxyState state, 
     {
         var info = EdgeRequestInfo.Get(context);
         var policy = state.Current.Admission;
-        var headerValues = policy.RealIpHeader is null ? default : context.Request.Headers[policy.RealIpHeader];
-        var decision = ClientAddressResolver.Decide(info.Peer, headerValues, policy);
+        var headerValues = policy.RealIpHeader is null || policy.ProxyProtocol ? default : context.Request.Headers[policy.RealIpHeader];
+        var decision = ClientAddressResolver.Decide(info.Peer, headerValues, policy, context.Features.Get<ProxyProtocolClient>()?.EndPoint);
         if (decision.Client is not null)
         {
             info.Client = decision.Client;

@@ -20,7 +20,7 @@ public static class PropertyCatalog
         new(EnvKeys.Subscriber, null, true, Restart, false, "subscriber node, host[:port] (port 8445 when absent)"),
         new(EnvKeys.ClientIps, CiscoDefaultClientIps, false, Hot, false, "admitted client addresses and CIDR blocks, IPv4 or IPv6"),
         new(EnvKeys.LoadBalancerIps, null, false, Hot, false, "trusted load balancer/WAF addresses or CIDR blocks"),
-        new(EnvKeys.RealIpHeader, null, false, Hot, false, "header carrying the client address from a trusted load balancer"),
+        new(EnvKeys.RealIpHeader, null, false, Hot, false, "header carrying the client address from a trusted load balancer, or proxy_protocol"),
         new(EnvKeys.TrafficRestricted, "false", false, Hot, false, "true: only NGX_LOAD_BALANCER_IPS peers may connect"),
         new(EnvKeys.RateLimitExemptIps, null, false, Hot, false, "addresses or CIDR blocks exempt from rate limits"),
         new(EnvKeys.ServerCertificate, null, true, HotFile, false, "proxy server certificate (PEM, chain after the leaf)"),
