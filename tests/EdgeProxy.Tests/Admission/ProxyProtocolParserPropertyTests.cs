@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using CsCheck;
 using EdgeProxy.Admission;
+using EdgeProxy.Testing;
 
 namespace EdgeProxy.Tests.Admission;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using EdgeProxy.Admission;
+using EdgeProxy.Testing;
 
 namespace EdgeProxy.Tests.Admission;
 

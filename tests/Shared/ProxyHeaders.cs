@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace EdgeProxy.Tests.Admission;
+namespace EdgeProxy.Testing;
 
 /// <summary>PROXY headers as HAProxy's send-proxy and send-proxy-v2 write them, and sequences cut into segments.</summary>
 internal static class ProxyHeaders
