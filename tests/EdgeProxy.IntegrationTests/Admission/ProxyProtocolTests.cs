@@ -180,6 +180,25 @@ public sealed class ProxyProtocolTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Reload_FromAHeaderToProxyProtocol_AppliesToNewConnections()
+    {
+        string[] common = [$"NGX_CLOUDCONNECT_CLIENT_IPS=203.0.113.7|203.0.113.8", $"NGX_LOAD_BALANCER_IPS={Balancer}"];
+        await using var lab = await ProxyHarness.StartAsync(o => o.ExtraEnv.AddRange([.. common, "NGX_LOAD_BALANCER_REAL_IP_HEADER=X-Forwarded-For"]));
+        await using var before = await RawHttps.ConnectAsync(lab.PublicUri, Balancer);
+        Assert.Equal(200, await RawHttps.SendOnAsync(before, "/drapi/v1/ping", [("X-Forwarded-For", "203.0.113.7")], close: false));
+
+        var applied = lab.NextReloadAsync(o => o.Status == EdgeProxy.Configuration.ReloadStatus.Applied);
+        await lab.RewriteEnvAsync([.. common, "NGX_LOAD_BALANCER_REAL_IP_HEADER=proxy_protocol"]);
+        await applied;
+        await using var after = await RawHttps.ConnectAsync(lab.PublicUri, Balancer, preamble: Header(2, IPEndPoint.Parse("203.0.113.8:1")));
+
+        Assert.Equal(200, await RawHttps.SendOnAsync(after, "/drapi/v1/ping?after", [], close: false));
+        Assert.Equal("203.0.113.8", ProxyHarness.Proxied(lab.Publisher).Single(r => r.QueryString.Contains("after", StringComparison.Ordinal)).Headers["X-Real-IP"]);
+        // The connection opened before has no PROXY header, and its X-Forwarded-For is no longer believed.
+        Assert.Equal(400, await RawHttps.SendOnAsync(before, "/drapi/v1/ping", [("X-Forwarded-For", "203.0.113.7")], close: false));
+    }
+
     private static Task<ProxyHarness> Start(params string[] extra) => ProxyHarness.StartAsync(o => o.ExtraEnv.AddRange(
     [
         $"NGX_CLOUDCONNECT_CLIENT_IPS={DirectClient}|203.0.113.7|203.0.113.8|2001:db8::7",
