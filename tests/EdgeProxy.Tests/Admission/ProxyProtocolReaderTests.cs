@@ -29,20 +29,8 @@ public sealed class ProxyProtocolReaderTests : IDisposable
 
     public ProxyProtocolReaderTests()
     {
-        var certificates = RepositoryPaths.SampleCertificates;
-        var env = _directory.Write("proxy.env", $"""
-            NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy.example.com
-            NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11
-            NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12
-            NGX_SSL_CRT={certificates}/proxy.crt
-            NGX_SSL_KEY={certificates}/proxy.key
-            NGX_PRXY_SSL_TRUST_CRT={certificates}/ca.crt
-            NGX_CLOUDCONNECT_CLIENT_IPS=203.0.113.7
-            NGX_LOAD_BALANCER_IPS=192.0.2.10
-            NGX_LOAD_BALANCER_REAL_IP_HEADER=proxy_protocol
-            NGX_CLIENT_HEADER_TIMEOUT=5
-            EDGEPROXY_ENVIRONMENT=lab
-            """);
+        var env = _directory.Write("proxy.env", TestEnv.LabEnv("203.0.113.7",
+            "NGX_LOAD_BALANCER_IPS=192.0.2.10", "NGX_LOAD_BALANCER_REAL_IP_HEADER=proxy_protocol", "NGX_CLIENT_HEADER_TIMEOUT=5"));
         var loaded = ConfigurationLoader.Load(new EnvSources([env], []), TestEnv.NoProcessEnvironment, _time).Configuration
             ?? throw new InvalidOperationException("the test configuration does not load");
         _reader = new ProxyProtocolReader(new ProxyState(loaded, _time), _metrics, new ListLoggerFactory(_log), _time);

@@ -15,6 +15,26 @@ internal static class TestEnv
         NGX_PRXY_SSL_TRUST_CRT=/certs/ca.crt
         """;
 
+    /// <summary>
+    /// A complete lab configuration on the committed sample certificates (it loads, certificates included): nodes on
+    /// 127.0.0.11 and 127.0.0.12, admitted <paramref name="clients"/>, then <paramref name="extraLines"/>.
+    /// </summary>
+    public static string LabEnv(string clients, params string[] extraLines)
+    {
+        var certificates = RepositoryPaths.SampleCertificates;
+        return string.Join('\n', [
+            "NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy.example.com",
+            "NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11",
+            "NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12",
+            $"NGX_SSL_CRT={certificates}/proxy.crt",
+            $"NGX_SSL_KEY={certificates}/proxy.key",
+            $"NGX_PRXY_SSL_TRUST_CRT={certificates}/ca.crt",
+            $"NGX_CLOUDCONNECT_CLIENT_IPS={clients}",
+            "EDGEPROXY_ENVIRONMENT=lab",
+            .. extraLines,
+        ]) + "\n";
+    }
+
     public static IReadOnlyDictionary<string, string> NoProcessEnvironment { get; } = new Dictionary<string, string>();
 
     public static EnvSet LoadFile(string path, IReadOnlyDictionary<string, string>? processEnvironment = null) =>
