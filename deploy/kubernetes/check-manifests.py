@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 here = Path(__file__).resolve().parent
-DRAIN_SECONDS = 8  # EdgeProxyApp.ShutdownTimeout
+DRAIN_SECONDS = 6  # EdgeProxyApp.ShutdownTimeout
+DELAY_SECONDS = 3  # EDGEPROXY_SHUTDOWN_DELAY in the ConfigMaps
 problems = []
 
 
@@ -82,8 +83,8 @@ expect(isinstance(sleep, int) and sleep > 0, "container: no lifecycle.preStop.sl
 grace = pod.get("terminationGracePeriodSeconds")
 if isinstance(sleep, int):
     # preStop sleep, then EdgeProxy's own delay of the same length after SIGTERM, then its drain.
-    expect(isinstance(grace, int) and grace > 2 * sleep + DRAIN_SECONDS,
-           f"pod: terminationGracePeriodSeconds {grace} does not exceed preStop {sleep} + delay {sleep} + drain {DRAIN_SECONDS} s")
+    expect(isinstance(grace, int) and grace > sleep + DELAY_SECONDS + DRAIN_SECONDS,
+           f"pod: terminationGracePeriodSeconds {grace} does not exceed preStop {sleep} + delay {DELAY_SECONDS} + drain {DRAIN_SECONDS} s")
 
 volumes = {v.get("name"): v for v in pod.get("volumes") or []}
 expect(not any("emptyDir" in v for v in volumes.values()), "pod: an emptyDir volume (EdgeProxy writes no file)")
@@ -129,8 +130,8 @@ for file in configmaps:
         expect(values.get(key, "").startswith("/etc/edgeproxy/ssl/"), f"{name}: {key} is not under /etc/edgeproxy/ssl")
     for key in ("NGX_PRXY_CLOUDCONNECT_HOSTNAME", "NGX_CLOUDCONNECT_HOSTNAME", "NGX_CLOUDCONNECT_FAILOVER_HOSTNAME"):
         expect(values.get(key, "").endswith(".example.com"), f"{name}: {key} is not an example.com placeholder")
-    delay = re.search(r"^#?EDGEPROXY_SHUTDOWN_DELAY=(\d+)s$", env, flags=re.M)
-    expect(delay is not None and int(delay.group(1)) == sleep, f"{name}: EDGEPROXY_SHUTDOWN_DELAY is not the preStop sleep ({sleep} s)")
+    delay = re.search(r"^EDGEPROXY_SHUTDOWN_DELAY=(\d+)s$", env, flags=re.M)
+    expect(delay is not None and int(delay.group(1)) == DELAY_SECONDS, f"{name}: EDGEPROXY_SHUTDOWN_DELAY is not {DELAY_SECONDS} s")
 
 secret = yaml.safe_load((here / "secret-example.yaml").read_text())
 files = set((secret.get("stringData") or {}) | (secret.get("data") or {}))

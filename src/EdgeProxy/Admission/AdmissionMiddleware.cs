@@ -16,8 +16,8 @@ public sealed class AdmissionMiddleware(RequestDelegate next, ILoggerFactory log
     {
         var info = EdgeRequestInfo.Get(context);
         var policy = info.Configuration.Admission;
-        var headerValues = policy.RealIpHeader is null ? default : context.Request.Headers[policy.RealIpHeader];
-        var decision = ClientAddressResolver.Decide(info.Peer, headerValues, policy);
+        var headerValues = policy.RealIpHeader is null || policy.ProxyProtocol ? default : context.Request.Headers[policy.RealIpHeader];
+        var decision = ClientAddressResolver.Decide(info.Peer, headerValues, policy, context.Features.Get<ProxyProtocolClient>()?.EndPoint);
         if (decision.Client is not null)
         {
             info.Client = decision.Client;

@@ -13,7 +13,8 @@ public static class ClientAddressResolver
 
     /// <param name="peer">The socket peer.</param>
     /// <param name="headerValues">All values of the policy's client-address header (ignored unless the peer is a trusted load balancer).</param>
-    public static AdmissionDecision Decide(IPAddress peer, StringValues headerValues, AdmissionPolicy policy)
+    /// <param name="proxied">The client a trusted balancer named in the connection's PROXY header, if it sent one.</param>
+    public static AdmissionDecision Decide(IPAddress peer, StringValues headerValues, AdmissionPolicy policy, IPEndPoint? proxied = null)
     {
         peer = IpAddressGrammar.Normalize(peer);
         var fromLoadBalancer = policy.RealIpHeader is not null && policy.LoadBalancers.Contains(peer);
@@ -26,6 +27,18 @@ public static class ClientAddressResolver
         {
             // Forwarding headers from anyone else are never believed.
             return Judge(peer, policy, null);
+        }
+
+        // The PROXY header is the only source on such a connection, even when a reload has since chosen a header;
+        // a connection accepted before a reload to proxy_protocol has none and is refused.
+        if (proxied is not null)
+        {
+            return Judge(IpAddressGrammar.Normalize(proxied.Address), policy, proxied.ToString());
+        }
+
+        if (policy.ProxyProtocol)
+        {
+            return new AdmissionDecision(null, RefusalReason.MissingClientHeader, null);
         }
 
         var claimed = Truncate(headerValues.ToString());

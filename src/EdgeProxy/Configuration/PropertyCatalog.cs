@@ -36,7 +36,7 @@ public static class PropertyCatalog
     public static readonly ReloadableProperty<IReadOnlyList<IPNetwork>> LoadBalancerIps = Reloadable<IReadOnlyList<IPNetwork>>("NGX_LOAD_BALANCER_IPS", null, TryParseNetworks, [],
         "trusted load balancer/WAF addresses or CIDR blocks");
     public static readonly ReloadableProperty<string?> RealIpHeader = Reloadable<string?>("NGX_LOAD_BALANCER_REAL_IP_HEADER", null, TryParseHeaderName, null,
-        "header carrying the client address from a trusted load balancer");
+        "header carrying the client address from a trusted load balancer, or proxy_protocol (PROXY protocol v1/v2 before TLS)");
     public static readonly ReloadableProperty<bool> TrafficRestricted = Reloadable<bool>("NGX_TRAFFIC_RESTRICTED", "false", ValueParsers.TryParseBool, false,
         "true: only NGX_LOAD_BALANCER_IPS peers may connect");
     public static readonly ReloadableProperty<IReadOnlyList<IPNetwork>> RateLimitExemptIps = Reloadable<IReadOnlyList<IPNetwork>>("NGX_RATELIMIT_DISABLE_IPS", null, TryParseNetworks, [],

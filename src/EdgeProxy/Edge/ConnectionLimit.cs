@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Connections;
 namespace EdgeProxy.Edge;
 
 /// <summary>
-/// NGX_CLOUDCONNECT_HTTP1_CONN_LIMIT as a Kestrel connection middleware: open connections per peer
-/// address, refused before the TLS handshake so a flood costs no crypto. Trusted load balancers and
+/// NGX_CLOUDCONNECT_HTTP1_CONN_LIMIT as a Kestrel connection middleware: open connections per client
+/// address, refused before the TLS handshake so a flood costs no crypto. The client is the peer, or the
+/// client a balancer's PROXY header named (read before this). Trusted load balancers and
 /// NGX_RATELIMIT_DISABLE_IPS are exempt (a balancer carries many clients; they are rate-limited per client).
 /// No HTTP status can be sent before TLS, so NGX_LIMIT_CONN_STATUS does not apply here. Under NGX_LIMIT_CONN_DRY_RUN
 /// a connection over the limit is accepted, logged and counted.
@@ -28,7 +29,8 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
         }
 
         var peer = Admission.IpAddressGrammar.Normalize(remote.Address);
-        if (configuration.Admission.LoadBalancers.Contains(peer) || configuration.RateLimitExempt.Contains(peer))
+        var client = connection.Features.Get<Admission.ProxyProtocolClient>()?.Address ?? peer;
+        if (configuration.Admission.LoadBalancers.Contains(client) || configuration.RateLimitExempt.Contains(client))
         {
             await next(connection);
             return;
@@ -38,10 +40,10 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
         var dryRun = configuration.Settings.ConnectionLimitDryRun;
 
         // A dry run takes a slot whatever the count, so the counts it logs are those the limit would see.
-        if (!counter.TryAcquire(peer, dryRun ? int.MaxValue : limit, out var open))
+        if (!counter.TryAcquire(client, dryRun ? int.MaxValue : limit, out var open))
         {
             metrics.Refusals.WithLabels(RefusalLabel).Inc();
-            EdgeLog.ConnectionRefused(_logger, peer.ToString(), open, limit);
+            EdgeLog.ConnectionRefused(_logger, client.ToString(), peer.ToString(), open, limit);
             connection.Abort(new ConnectionAbortedException("connection limit per client address reached"));
             return;
         }
@@ -49,7 +51,7 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
         if (open >= limit)
         {
             metrics.DryRunRefusals.WithLabels(RefusalLabel).Inc();
-            EdgeLog.ConnectionLimitDryRun(_logger, peer.ToString(), open, limit);
+            EdgeLog.ConnectionLimitDryRun(_logger, client.ToString(), open, limit);
         }
 
         try
@@ -58,7 +60,7 @@ public sealed class ConnectionLimit(ProxyState state, ConnectionCounter counter,
         }
         finally
         {
-            counter.Release(peer);
+            counter.Release(client);
         }
     };
 }

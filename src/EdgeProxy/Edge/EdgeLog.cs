@@ -6,8 +6,8 @@ internal static partial class EdgeLog
     [LoggerMessage(3101, LogLevel.Warning, "Rate limit: refused {Method} {Path} from client {Client} (peer {Peer}) on route {Route}: {Status} (tracking id {TrackingId})")]
     public static partial void RateLimited(ILogger logger, string method, string path, string client, string peer, EdgeRoute route, int status, string trackingId);
 
-    [LoggerMessage(3102, LogLevel.Warning, "Connection limit: refused a connection from {Peer}: {Open} connections open, limit {Limit}")]
-    public static partial void ConnectionRefused(ILogger logger, string peer, int open, int limit);
+    [LoggerMessage(3102, LogLevel.Warning, "Connection limit: refused a connection from client {Client} (peer {Peer}): {Open} connections open, limit {Limit}")]
+    public static partial void ConnectionRefused(ILogger logger, string client, string peer, int open, int limit);
 
     [LoggerMessage(3103, LogLevel.Warning, "HTTP/2 stream limit: refused a stream from client {Client} with {Status}: {Open} streams open, limit {Limit}")]
     public static partial void StreamRefused(ILogger logger, string client, int status, int open, int limit);

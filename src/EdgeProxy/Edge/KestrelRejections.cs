@@ -21,19 +21,15 @@ public sealed class KestrelRejections : IDisposable
     private const int MaxReasonLength = 200;
 
     private readonly ConcurrentDictionary<string, (string Peer, string Port)> _connections = new(StringComparer.Ordinal);
-    private readonly LogRateBound _bound;
+    private readonly RateBoundLog _bound;
     private readonly EdgeMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly ITimer _summary;
-    private int _summaryArmed;
 
     public KestrelRejections(EdgeMetrics metrics, ILoggerFactory loggerFactory, TimeProvider time)
     {
         _metrics = metrics;
         _logger = loggerFactory.CreateLogger(Admission.AdmissionLog.Category);
-        _bound = new LogRateBound(LinesPerSecond, time);
-        // Says what a flood left out even when nothing follows it.
-        _summary = time.CreateTimer(_ => LogSuppressed(fromTimer: true), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _bound = new RateBoundLog(LinesPerSecond, time, (count, over) => EdgeLog.ProtocolRejectionsSuppressed(_logger, count, over.TotalSeconds, LinesPerSecond));
     }
 
     /// <summary>Connection middleware: remembers the connection's peer (IPv4-mapped addresses as IPv4) and local port while it is open.</summary>
@@ -58,32 +54,13 @@ public sealed class KestrelRejections : IDisposable
         _metrics.ProtocolRejections.WithLabels(kind).Inc();
         if (!_bound.TryTake())
         {
-            if (Interlocked.Exchange(ref _summaryArmed, 1) == 0)
-            {
-                _summary.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
-            }
-
             return;
         }
 
-        LogSuppressed(fromTimer: false);
         var (peer, port) = connectionId is not null && _connections.TryGetValue(connectionId, out var known) ? known : ("-", "-");
         EdgeLog.ProtocolRejected(_logger, peer, port, reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason,
             status?.ToString(CultureInfo.InvariantCulture) ?? "-", kind);
     }
 
-    public void Dispose() => _summary.Dispose();
-
-    private void LogSuppressed(bool fromTimer)
-    {
-        if (fromTimer)
-        {
-            Volatile.Write(ref _summaryArmed, 0);
-        }
-
-        if (_bound.TryTakeSuppressed(out var count, out var over))
-        {
-            EdgeLog.ProtocolRejectionsSuppressed(_logger, count, over.TotalSeconds, LinesPerSecond);
-        }
-    }
+    public void Dispose() => _bound.Dispose();
 }

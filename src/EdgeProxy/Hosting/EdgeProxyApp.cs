@@ -44,6 +44,7 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton<FailoverMetrics>();
         builder.Services.AddHostedService<CertificateExpiryMetrics>();
         builder.Services.AddSingleton<ConnectionLimit>();
+        builder.Services.AddSingleton<ProxyProtocolReader>();
         builder.Services.AddSingleton(sp => new ConfigurationReloader(state, options.Sources, options.ProcessEnvironment, options.TimeProvider,
             sp.GetRequiredService<ILogger<ConfigurationReloader>>(), options.ReloadCheckInterval));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
@@ -109,7 +110,8 @@ public static class EdgeProxyApp
         void Public(ListenOptions listen)
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            // Before TLS: refusing over-limit connections must not cost a handshake.
+            // Before TLS: refusing over-limit connections must not cost a handshake. The PROXY header first, so the limit counts its client.
+            listen.Use(kestrel.ApplicationServices.GetRequiredService<ProxyProtocolReader>().Wrap);
             listen.Use(connectionLimit.Wrap);
             listen.Use(kestrel.ApplicationServices.GetRequiredService<KestrelRejections>().Track);
             listen.UseHttps(tls);

@@ -13,7 +13,9 @@ namespace EdgeProxy.IntegrationTests.Infrastructure;
 public static class RawHttps
 {
     /// <summary>Opens a TLS connection from <paramref name="sourceAddress"/>, verifying the proxy against the sample CA (ALPN HTTP/1.1 unless <paramref name="protocol"/>).</summary>
-    public static async Task<SslStream> ConnectAsync(Uri server, string sourceAddress, CancellationToken cancellationToken = default, SslApplicationProtocol? protocol = null)
+    /// <param name="preamble">Bytes sent before the TLS ClientHello, as a PROXY protocol header.</param>
+    public static async Task<SslStream> ConnectAsync(Uri server, string sourceAddress, CancellationToken cancellationToken = default, SslApplicationProtocol? protocol = null,
+        ReadOnlyMemory<byte> preamble = default)
     {
         var source = IPAddress.Parse(sourceAddress);
         var socket = new Socket(source.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -21,6 +23,11 @@ public static class RawHttps
         {
             socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(server.Host, server.Port, cancellationToken);
+            if (!preamble.IsEmpty)
+            {
+                await socket.SendAsync(preamble, cancellationToken);
+            }
+
             var policy = EdgeClient.TrustPolicy(RepoPaths.SampleCert("ca.crt"));
             var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions

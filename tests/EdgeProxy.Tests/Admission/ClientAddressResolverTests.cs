@@ -106,6 +106,41 @@ public sealed class ClientAddressResolverTests
         Assert.Equal("192.0.2.10", decision.Client?.ToString());
     }
 
+    [Theory]
+    // name, peer, PROXY client (null: none), X-Forwarded-For sent, client, refusal
+    [InlineData("balancer names allowed client", "192.0.2.10", "203.0.113.7:50312", null, "203.0.113.7", RefusalReason.None)]
+    [InlineData("balancer names disallowed client", "192.0.2.10", "203.0.113.9:50312", null, "203.0.113.9", RefusalReason.ClientNotAllowed)]
+    [InlineData("forwarding header not believed", "192.0.2.10", "203.0.113.9:50312", "203.0.113.7", "203.0.113.9", RefusalReason.ClientNotAllowed)]
+    [InlineData("mapped PROXY client", "192.0.2.10", "[::ffff:198.51.100.4]:1", null, "198.51.100.4", RefusalReason.None)]
+    [InlineData("connection predates proxy_protocol", "192.0.2.10", null, "203.0.113.7", null, RefusalReason.MissingClientHeader)]
+    [InlineData("peer no longer a balancer", "203.0.113.9", "203.0.113.7:50312", null, "203.0.113.9", RefusalReason.ClientNotAllowed)]
+    public void Decide_ProxyProtocol_ThePROXYHeaderIsTheOnlySource(string name, string peer, string? proxied, string? header, string? client, RefusalReason refusal)
+    {
+        var decision = ClientAddressResolver.Decide(IPAddress.Parse(peer), header is null ? StringValues.Empty : new StringValues(header),
+            Policy("proxy_protocol"), proxied is null ? null : IPEndPoint.Parse(proxied));
+
+        Assert.True(refusal == decision.Refusal, name);
+        Assert.Equal(client, decision.Client?.ToString());
+    }
+
+    [Fact]
+    public void Decide_ProxiedClientOnAHeaderPolicy_StillTheClient_ForConnectionsOpenedBeforeAReload()
+    {
+        var decision = ClientAddressResolver.Decide(IPAddress.Parse("192.0.2.10"), new StringValues("203.0.113.9"), Xff, IPEndPoint.Parse("203.0.113.7:9"));
+
+        Assert.True(decision.Admitted);
+        Assert.Equal("203.0.113.7", decision.Client?.ToString());
+        Assert.Equal("203.0.113.7:9", decision.Claimed);
+    }
+
+    [Theory]
+    [InlineData("proxy_protocol", true)]
+    [InlineData("PROXY_PROTOCOL", true)]
+    [InlineData("X-Forwarded-For", false)]
+    [InlineData("proxy-protocol", false)]
+    public void Policy_ProxyProtocolValue_IsNginxSpelling(string header, bool proxyProtocol) =>
+        Assert.Equal(proxyProtocol, Policy(header).ProxyProtocol);
+
     [Fact]
     public void Decide_LongClaimedValue_IsTruncatedForTheLog()
     {

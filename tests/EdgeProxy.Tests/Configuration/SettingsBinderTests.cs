@@ -376,10 +376,12 @@ public sealed class SettingsBinderTests : IDisposable
         Assert.Equal(["/drapi/v1/config"], s.BlockedPaths);
     }
 
-    [Fact]
-    public void Bind_RealIpHeaderWithoutLoadBalancers_Error()
+    [Theory]
+    [InlineData("X-Forwarded-For")]
+    [InlineData("proxy_protocol")]
+    public void Bind_RealIpHeaderWithoutLoadBalancers_Error(string header)
     {
-        var bound = Bind("NGX_LOAD_BALANCER_REAL_IP_HEADER=X-Forwarded-For");
+        var bound = Bind($"NGX_LOAD_BALANCER_REAL_IP_HEADER={header}");
 
         Assert.Equal(
             $"{bound.Path}:7: NGX_LOAD_BALANCER_REAL_IP_HEADER: is set but NGX_LOAD_BALANCER_IPS is empty; set both (trusted load balancers and their client-address header) or neither",
