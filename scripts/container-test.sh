@@ -259,6 +259,13 @@ post_task() {
 node_saw() { in_netns curl -sS --max-time 5 "http://$1:18445/admin/requests" 2>>"$work/curl.log" | grep -q "\"$2\""; }
 node_mode() { in_netns curl -sS --max-time 5 -X POST "http://$1:18445/admin/mode/$2" -o /dev/null 2>>"$work/curl.log"; }
 
+# Ready (/readyz 200) once the probes found the active node: the simulators started after EdgeProxy, so its
+# first probe round may have found nobody, and an unreachable node needs RISE good probes.
+started=$SECONDS
+until in_netns curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:10001/readyz 2>>"$work/curl.log"; do
+  ((SECONDS - started < 30)) || break
+  sleep 0.5
+done
 code="$(post_task "$run_id-task")"
 if [ "$code" = 201 ] && node_saw 127.0.0.11 "$run_id-task" && ! node_saw 127.0.0.12 "$run_id-task"; then
   pass "traffic: a task created through EdgeProxy on 443 reached the active publisher over mutual TLS (201)"
