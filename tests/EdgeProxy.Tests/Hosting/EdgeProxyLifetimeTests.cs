@@ -67,7 +67,7 @@ public sealed class EdgeProxyLifetimeTests : IDisposable
 
     private EdgeProxyLifetime Lifetime(string line)
     {
-        var sources = new EnvSources([_directory.Write("lifetime.env", Env(line))], []);
+        var sources = new EnvSources([_directory.Write("lifetime.env", TestEnv.LabEnv("127.0.0.1", line))], []);
         var loaded = ConfigurationLoader.Load(sources, TestEnv.NoProcessEnvironment, _time).Configuration
             ?? throw new InvalidOperationException("the test configuration does not load");
         return new EdgeProxyLifetime(_application, new ProxyState(loaded, _time), _draining, _time, NullLogger<EdgeProxyLifetime>.Instance);
@@ -75,21 +75,6 @@ public sealed class EdgeProxyLifetimeTests : IDisposable
 
     private EdgeProxySettings Settings() =>
         TestEnv.Bind(_directory, TestEnv.RequiredKeys).Settings ?? throw new InvalidOperationException("required keys do not bind");
-
-    private static string Env(string line)
-    {
-        var certificates = RepositoryPaths.SampleCertificates;
-        return $"""
-            NGX_PRXY_CLOUDCONNECT_HOSTNAME=proxy.example.com
-            NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11
-            NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12
-            NGX_SSL_CRT={certificates}/proxy.crt
-            NGX_SSL_KEY={certificates}/proxy.key
-            NGX_PRXY_SSL_TRUST_CRT={certificates}/ca.crt
-            EDGEPROXY_ENVIRONMENT=lab
-            {line}
-            """;
-    }
 
     private sealed class RecordingApplicationLifetime : IHostApplicationLifetime
     {
