@@ -32,7 +32,7 @@ trap stop INT TERM EXIT
 start_node() { # name address extra-args...
   local name=$1 address=$2
   shift 2
-  dotnet "$state/simulator/CloudConnectSimulator.dll" --name "$name" \
+  dotnet "$state/simulator/CloudConnectSimulator.dll" --node-name "$name" \
     --listen "$address:8445" --admin "$address:18445" \
     --cert "certs-sample/$name.crt" --key "certs-sample/$name.key" --client-ca certs-sample/ca.crt \
     "$@" >"$state/$name.log" 2>&1 &

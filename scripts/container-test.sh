@@ -198,7 +198,7 @@ start_node() { # container name address extra...
   local container=$1 name=$2 address=$3
   shift 3
   "${podman_run[@]}" -d --name "$container" --network "container:$proxy" "${hardening[@]}" \
-    -v "$root/certs-sample:/certs:ro" "$simulator_image" --name "$name" --listen "$address:8445" --admin "$address:18445" \
+    -v "$root/certs-sample:/certs:ro" "$simulator_image" --node-name "$name" --listen "$address:8445" --admin "$address:18445" \
     --cert "/certs/$name.crt" --key "/certs/$name.key" --client-ca /certs/ca.crt "$@" >>"$work/run.log" 2>&1
 }
 start_node "$publisher" publisher 127.0.0.11
