@@ -9,7 +9,7 @@ namespace EdgeProxy.Configuration;
 /// <summary>
 /// Every env property EdgeProxy honours, one descriptor each, with Cisco's default. A descriptor's type says whether
 /// it applies at start (<see cref="StartupProperty{T}"/>) or on reload (<see cref="ReloadableProperty{T}"/>).
-/// The README documents each one (a test checks names, defaults and reload behaviour).
+/// docs/configuration.md documents each one (a test checks names, defaults and reload behaviour).
 /// </summary>
 public static class PropertyCatalog
 {
