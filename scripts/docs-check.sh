@@ -30,7 +30,8 @@ work="$(mktemp -d /tmp/edgeproxy-docs-check.XXXXXX)"
 tagged=false
 cleanup() {
   podman rm -f -t 0 edgeproxy >/dev/null 2>&1
-  $tagged && podman untag edgeproxy:1.0.0 >/dev/null 2>&1
+  # rmi of one name of an image with several removes that name only (untag without names would remove them all).
+  $tagged && podman rmi localhost/edgeproxy:1.0.0 >/dev/null 2>&1
   rm -rf "$work"
 }
 
@@ -105,10 +106,10 @@ done
 
 # What the quick start promises, once its blocks ran.
 if ((${#blocks[@]})) && [ -z "$broken" ]; then
-  user="$(podman top edgeproxy huser user 2>/dev/null | awk 'NR==2 { print $1 "/" $2 }')"
+  user="$(podman top edgeproxy huser 2>/dev/null | awk 'NR==2 { print $1 }')"
   ready="$(curl -sS --max-time 3 http://127.0.0.1:10001/readyz)"
   status="$(curl -sS --max-time 3 http://127.0.0.1:10001/reverseproxy_status)"
-  if [ "$user" = "10001/10001" ] && [[ "$ready" == *"ready: configuration "* ]] && grep -q '"configuration"' <<<"$status" \
+  if [ "$user" = 10001 ] && [[ "$ready" == *"ready: configuration "* ]] && grep -q '"configuration"' <<<"$status" \
     && podman logs edgeproxy 2>&1 | grep -q 'Now listening on: \\"https://\[::\]:443\\"'; then
     pass "quick start: the container serves 443 as uid 10001; /readyz ('$ready') and /reverseproxy_status answer on the host's 127.0.0.1:10001"
   else
