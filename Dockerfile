@@ -3,7 +3,7 @@
 #   docker build -t edgeproxy .                                  # the proxy
 #   docker build --target simulator -t edgeproxy-simulator .     # the lab's node stand-in
 #
-# Run time (README, "Running it in a container"): non-root uid 10001, read-only root filesystem, no shell
+# Run time (docs/operations.md, "Running it in a container"): non-root uid 10001, read-only root filesystem, no shell
 # or curl needed, env files mounted read-only at /etc/edgeproxy/env and certificates at /etc/edgeproxy/ssl.
 # The image holds no certificate, key or env file: everything secret is mounted.
 
@@ -86,7 +86,7 @@ WORKDIR /app
 COPY --from=publish-edgeproxy /out/ /app/
 USER 10001:10001
 # 443: NGX_PRXY_CLOUDCONNECT_PORT (Cisco's default; binding it as non-root needs the network namespace's
-# net.ipv4.ip_unprivileged_port_start at or below 443, see README). 10001: NGX_PRXY_STATUS_PORT, internal.
+# net.ipv4.ip_unprivileged_port_start at or below 443, see docs/operations.md). 10001: NGX_PRXY_STATUS_PORT, internal.
 EXPOSE 443 10001
 STOPSIGNAL SIGTERM
 # The proxy's own binary probes its status listener; it reads the same env files only for that address.

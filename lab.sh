@@ -32,7 +32,7 @@ trap stop INT TERM EXIT
 start_node() { # name address extra-args...
   local name=$1 address=$2
   shift 2
-  dotnet "$state/simulator/CloudConnectSimulator.dll" --name "$name" \
+  dotnet "$state/simulator/CloudConnectSimulator.dll" --node-name "$name" \
     --listen "$address:8445" --admin "$address:18445" \
     --cert "certs-sample/$name.crt" --key "certs-sample/$name.key" --client-ca certs-sample/ca.crt \
     "$@" >"$state/$name.log" 2>&1 &
@@ -70,7 +70,7 @@ wait_for_port 127.0.0.11 8445 "the publisher simulator"
 wait_for_port 127.0.0.12 8445 "the subscriber simulator"
 
 # EdgeProxy logs JSON lines to the terminal and to .lab/edgeproxy.log. OPENSSL_CONF as the container
-# image sets it: OpenSSL enforces the TLS cipher policy (README, Performance).
+# image sets it: OpenSSL enforces the TLS cipher policy (docs/configuration.md, Performance).
 OPENSSL_CONF="$state/edgeproxy/openssl-edgeproxy.cnf" dotnet "$state/edgeproxy/EdgeProxy.dll" --env env/lab.env > >(tee "$state/edgeproxy.log") 2>&1 &
 pids+=($!)
 names+=("EdgeProxy (log .lab/edgeproxy.log)")

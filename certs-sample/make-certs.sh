@@ -10,6 +10,7 @@
 #
 # Files written (all PEM; keys are unencrypted PKCS#8, ECDSA P-256):
 #   ca.crt / ca.key                          sample CA ("EdgeProxy Sample CA")
+#   cloudconnect-ca.crt                      a copy of ca.crt under the name the production env files use
 #   proxy.crt / proxy.key                    EdgeProxy: inbound server cert AND client cert to the nodes
 #   publisher.crt / publisher.key            Cloud Connect publisher node stand-in
 #   subscriber.crt / subscriber.key          Cloud Connect subscriber node stand-in
@@ -136,6 +137,10 @@ make_leaf proxy           "/O=$SAMPLE_ORG/CN=edgeproxy.lab.local"     proxy     
 make_leaf publisher       "/O=$SAMPLE_ORG/CN=cc-publisher.lab.local"  publisher  ca
 make_leaf subscriber      "/O=$SAMPLE_ORG/CN=cc-subscriber.lab.local" subscriber ca
 
+# The production env files name the node CA bundle cloudconnect-ca.crt: the same CA under that name, so
+# certs-sample/ can stand in for /etc/edgeproxy/ssl with any env/ file.
+cp "$out_dir/ca.crt" "$out_dir/cloudconnect-ca.crt"
+
 make_ca   rogue-ca        "/O=$ROGUE_ORG/CN=Rogue CA"
 # Same subject and SANs as publisher.crt: only the issuing CA differs.
 make_leaf rogue-publisher "/O=$SAMPLE_ORG/CN=cc-publisher.lab.local"  publisher  rogue-ca
@@ -144,6 +149,7 @@ make_leaf rogue-publisher "/O=$SAMPLE_ORG/CN=cc-publisher.lab.local"  publisher 
 for name in ca proxy publisher subscriber rogue-ca rogue-publisher; do
     chmod 0644 "$out_dir/$name.crt" "$out_dir/$name.key"
 done
+chmod 0644 "$out_dir/cloudconnect-ca.crt"
 
 # ---------------------------------------------------------------------------
 # Verification

@@ -13,7 +13,7 @@
 # Everything runs in a private network namespace owned by the EdgeProxy container (loopback only, so
 # nothing clashes with the lab or other tests on this machine): the simulators join it, and this
 # script's curl enters it with nsenter. Port 443 is bound as uid 10001 with no capability at all,
-# through the namespace's net.ipv4.ip_unprivileged_port_start (README, "Port 443 without root").
+# through the namespace's net.ipv4.ip_unprivileged_port_start (docs/operations.md, "Port 443 without root").
 #
 # Usage: scripts/container-test.sh [--require-failover]
 #   --require-failover  a proxy without active-node failover FAILS the failover check instead of
@@ -198,7 +198,7 @@ start_node() { # container name address extra...
   local container=$1 name=$2 address=$3
   shift 3
   "${podman_run[@]}" -d --name "$container" --network "container:$proxy" "${hardening[@]}" \
-    -v "$root/certs-sample:/certs:ro" "$simulator_image" --name "$name" --listen "$address:8445" --admin "$address:18445" \
+    -v "$root/certs-sample:/certs:ro" "$simulator_image" --node-name "$name" --listen "$address:8445" --admin "$address:18445" \
     --cert "/certs/$name.crt" --key "/certs/$name.key" --client-ca /certs/ca.crt "$@" >>"$work/run.log" 2>&1
 }
 start_node "$publisher" publisher 127.0.0.11
@@ -274,8 +274,8 @@ else
 fi
 
 # --- failover: make the subscriber the active Digital Routing node and see traffic follow --------------
-# A proxy with active-node failover publishes the nodes and the active one on /reverseproxy_status (README,
-# "Operations"); one without it answers 404 there and sends DR traffic to the publisher only.
+# A proxy with active-node failover publishes the nodes and the active one on /reverseproxy_status (docs/operations.md,
+# "Status listener"); one without it answers 404 there and sends DR traffic to the publisher only.
 node_mode 127.0.0.11 standby && node_mode 127.0.0.12 active
 status_code="$(in_netns curl -sS -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:10001/reverseproxy_status 2>>"$work/curl.log")"
 started=$SECONDS
@@ -312,7 +312,7 @@ fi
 podman stop --time 10 "$subscriber" "$publisher" >/dev/null 2>&1
 
 # --- hot reload through a single-file bind mount ---------------------------------------------------------
-# The README's simplest production form mounts one env file. Inside the container no directory event is seen for an
+# The simplest container form mounts one env file (docs/operations.md, "Changing the env file and reloading"). Inside the container no directory event is seen for an
 # in-place write to it, so only EdgeProxy's periodic read of its files (every 5 s) can pick the change up.
 single="$work/single.env"
 cp "$work/env/cloudconnect.env" "$single"

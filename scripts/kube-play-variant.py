@@ -73,7 +73,7 @@ def main(suffix, image, simulator_image, lab_certs, secret_dir):
             "name": name,
             "image": simulator_image,
             "imagePullPolicy": "Never",
-            "args": ["--name", name, "--listen", f"{address}:8445", "--admin", f"{address}:18445",
+            "args": ["--node-name", name, "--listen", f"{address}:8445", "--admin", f"{address}:18445",
                      "--cert", f"/certs/{name}.crt", "--key", f"/certs/{name}.key", "--client-ca", "/certs/ca.crt", *extra],
             "securityContext": copy.deepcopy(proxy["securityContext"]),
             "volumeMounts": [{"name": "lab-certs", "mountPath": "/certs", "readOnly": True}],

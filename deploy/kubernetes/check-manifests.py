@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Structural check of deploy/kubernetes: asserts the settings the README promises are present with their values.
+"""Structural check of deploy/kubernetes: asserts the settings docs/operations.md ("Kubernetes") promises are present with their values.
 
 A JSON schema says whether a field is well-formed, not whether it is there: runAsNonRoot misspelt or a dropped
 sysctl passes a schema and fails a cluster. This asserts presence and value, and that the numbers agree with each

@@ -23,7 +23,8 @@ internal static class CommandLine
           --client-ca FILE        PEM bundle of the CA(s) that must sign the client (proxy) certificate
 
         Options:
-          --name NAME             node name reported by ping and the admin API (default: publisher)
+          --node-name NAME        node name reported by ping and the admin API (default: publisher);
+                                  --name is accepted too (container runtimes have their own --name)
           --admin IP:PORT         plain-HTTP admin listener, loopback only (default: the --listen address, ephemeral port)
           --standby               start in standby mode (ping and task API answer 503)
           --delay-ms N            delay every HTTPS response by N milliseconds (default: 0)
@@ -46,6 +47,12 @@ internal static class CommandLine
         for (var i = 0; i < args.Count; i++)
         {
             var (flag, inlineValue) = Split(args[i]);
+            // --name is the older spelling; --node-name cannot be mistaken for `docker run --name` in a command line.
+            if (flag == "--name")
+            {
+                flag = "--node-name";
+            }
+
             if (flag is "-h" or "--help")
             {
                 return new CommandLineResult(null, ShowHelp: true, []);
@@ -53,7 +60,7 @@ internal static class CommandLine
 
             if (flag != "--queue-limit" && !seen.Add(flag))
             {
-                errors.Add($"{flag} is given more than once");
+                errors.Add(flag == "--node-name" ? "--node-name (or --name) is given more than once" : $"{flag} is given more than once");
             }
 
             switch (flag)
@@ -61,7 +68,7 @@ internal static class CommandLine
                 case "--standby":
                     options.InitialMode = NodeMode.Standby;
                     break;
-                case "--name" or "--listen" or "--admin" or "--cert" or "--key" or "--client-ca" or "--delay-ms" or "--queue-limit":
+                case "--node-name" or "--listen" or "--admin" or "--cert" or "--key" or "--client-ca" or "--delay-ms" or "--queue-limit":
                     var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
                     if (value is null)
                     {
@@ -105,7 +112,7 @@ internal static class CommandLine
     {
         switch (flag)
         {
-            case "--name":
+            case "--node-name":
                 options.Name = value;
                 break;
             case "--listen" when TryParseEndPoint(value, out var endPoint):

@@ -3,7 +3,7 @@ using EdgeProxy.Configuration;
 
 namespace EdgeProxy.Admission;
 
-/// <summary>Who is admitted, parsed once per configuration (README, "Who is admitted").</summary>
+/// <summary>Who is admitted, parsed once per configuration (docs/traffic.md, "Who is admitted").</summary>
 public sealed class AdmissionPolicy(IEnumerable<IPNetwork> clients, IEnumerable<IPNetwork> loadBalancers, string? realIpHeader, bool trafficRestricted)
 {
     /// <summary>The NGX_LOAD_BALANCER_REAL_IP_HEADER value that selects the PROXY protocol instead of a header.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 namespace EdgeProxy.Admission;
 
 /// <summary>
-/// Decides the client address and whether it is admitted (README, "Who is admitted"). Pure: the peer and
+/// Decides the client address and whether it is admitted (docs/traffic.md, "Who is admitted"). Pure: the peer and
 /// the header values in, a decision out, so the spoofing rules are unit- and property-tested.
 /// </summary>
 public static class ClientAddressResolver

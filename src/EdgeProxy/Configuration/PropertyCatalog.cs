@@ -9,7 +9,7 @@ namespace EdgeProxy.Configuration;
 /// <summary>
 /// Every env property EdgeProxy honours, one descriptor each, with Cisco's default. A descriptor's type says whether
 /// it applies at start (<see cref="StartupProperty{T}"/>) or on reload (<see cref="ReloadableProperty{T}"/>).
-/// The README documents each one (a test checks names, defaults and reload behaviour).
+/// docs/configuration.md documents each one (a test checks names, defaults and reload behaviour).
 /// </summary>
 public static class PropertyCatalog
 {
@@ -94,7 +94,7 @@ public static class PropertyCatalog
     public static readonly StartupProperty<int> KeepaliveRequests = Startup<int>("NGX_KEEPALIVE_REQUESTS", "500", Int(1, 1_000_000), 0, "requests per client connection");
     public static readonly StartupProperty<int> Http2MaxStreams = Startup<int>("NGX_HTTP2_MAX_CONCURRENT_STREAMS", "150", Int(1, 10_000), 0, "HTTP/2 concurrent streams per connection");
     public static readonly ReloadableProperty<LogEventLevel> LogLevel = Reloadable<LogEventLevel>("NGX_ERR_LOG_LEVEL", "info", ValueParsers.TryParseLogLevel, LogEventLevel.Information,
-        "log level (debug, info, notice, warn, error, crit)");
+        "log level: debug, info, notice, warn, error, crit, alert or emerg (nginx's names; notice logs as info, alert and emerg as crit)");
     public static readonly ReloadableProperty<string?> UpstreamClientCertificate = Reloadable<string?>("EDGEPROXY_UPSTREAM_CLIENT_CRT", null, TryParseOptionalPath, null,
         "client certificate for mTLS to the nodes (default NGX_SSL_CRT)", fileContent: true);
     public static readonly ReloadableProperty<string?> UpstreamClientKey = Reloadable<string?>("EDGEPROXY_UPSTREAM_CLIENT_KEY", null, TryParseOptionalPath, null,

@@ -2,7 +2,7 @@ namespace EdgeProxy.Configuration;
 
 /// <summary>
 /// One env property EdgeProxy honours: the single owner of its name, aliases, default, reload behaviour,
-/// masking and description. Binding, <c>check</c>, did-you-mean, reload and the README test all read it.
+/// masking and description. Binding, <c>check</c>, did-you-mean, reload and the docs/configuration.md test all read it.
 /// </summary>
 public abstract class PropertyDefinition
 {

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Upstreams;
 
 /// <summary>
-/// Decides which node Digital Routing traffic goes to, from probe rounds and transport failures (README, "Active node
+/// Decides which node Digital Routing traffic goes to, from probe rounds and transport failures (docs/traffic.md, "Active node
 /// and failover"), and is the only owner of node state:
 /// RISE/FALL counting per node, exactly one healthy node is active, both healthy keeps the current one (sticky;
 /// publisher first at start), none healthy means no active node. Hand-written because YARP's policies know neither

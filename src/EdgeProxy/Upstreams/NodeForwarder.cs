@@ -9,7 +9,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace EdgeProxy.Upstreams;
 
 /// <summary>
-/// The last step on the public listener (README, "Active node and failover"): picks the node once from
+/// The last step on the public listener (docs/traffic.md, "Active node and failover"): picks the node once from
 /// <see cref="ActiveNodeTracker.Snapshot"/> (Digital Routing: the active node; DataConn: the publisher unless it is
 /// known to be unreachable), answers 503 when there is none, forwards with YARP's <see cref="IHttpForwarder"/>, reports
 /// a transport failure to the tracker, retries once on the other node when nothing was sent or the request is
@@ -50,7 +50,7 @@ public sealed class NodeForwarder
         _tracker = tracker;
         _metrics = metrics;
         _logger = logger;
-        // The node addresses need a restart to change (README, property reference).
+        // The node addresses need a restart to change (docs/configuration.md, property reference).
         var settings = state.Current.Settings;
         _publisherPrefix = settings.Publisher.BaseUri.ToString();
         _subscriberPrefix = settings.Subscriber.BaseUri.ToString();

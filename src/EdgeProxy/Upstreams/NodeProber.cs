@@ -5,7 +5,7 @@ using EdgeProxy.Configuration;
 namespace EdgeProxy.Upstreams;
 
 /// <summary>
-/// Probes both nodes (README, "Active node and failover"): a round at start, then every
+/// Probes both nodes (docs/traffic.md, "Active node and failover"): a round at start, then every
 /// NGX_CLOUDCONNECT_HEALTHCHECK_INTERVAL after the previous round ended, both nodes at once, each bounded by
 /// NGX_CLOUDCONNECT_HEALTHCHECK_TIMEOUT, over <see cref="NodeInvoker"/> (the same verified mutual TLS as traffic). Each
 /// round goes to <see cref="ActiveNodeTracker.RecordProbes"/>, which counts RISE/FALL. Follows reloads of the
@@ -39,7 +39,7 @@ public sealed class NodeProber : BackgroundService
         _invoker = invoker;
         _time = time;
         _logger = logger;
-        // The probe path, the node addresses and the host name need a restart to change (README, property reference).
+        // The probe path, the node addresses and the host name need a restart to change (docs/configuration.md, property reference).
         var settings = state.Current.Settings;
         _publisherProbe = new Uri(settings.Publisher.BaseUri, settings.HealthCheckPath);
         _subscriberProbe = new Uri(settings.Subscriber.BaseUri, settings.HealthCheckPath);

@@ -8,7 +8,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace EdgeProxy.Upstreams;
 
 /// <summary>
-/// The headers a node sees and the client gets back (README, "Headers the node sees"). YARP's base transformer copies
+/// The headers a node sees and the client gets back (docs/traffic.md, "Headers the node sees"). YARP's base transformer copies
 /// the client's headers (hop-by-hop ones excluded); whatever the client sent that describes the connection or its
 /// origin is then removed (<see cref="RequestHeaderPolicy"/>), EdgeProxy's own values are added and <c>Host</c> is the
 /// proxy's external name, whatever the client sent. On the way back the node's answer is recorded for the access log

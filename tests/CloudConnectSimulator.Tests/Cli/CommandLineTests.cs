@@ -17,7 +17,7 @@ public sealed class CommandLineTests : IDisposable
     public void Parse_FullCommandLine_FillsOptions()
     {
         var result = CommandLine.Parse([
-            "--name", "subscriber", "--listen", "127.0.0.11:8445", "--admin=127.0.0.11:18445",
+            "--node-name", "subscriber", "--listen", "127.0.0.11:8445", "--admin=127.0.0.11:18445",
             "--cert", _node.CertPath, "--key", _node.KeyPath, "--client-ca", _pki.CaPath,
             "--standby", "--delay-ms", "250", "--queue-limit", "chat=5", "--queue-limit", "email=7",
         ]);
@@ -32,6 +32,30 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(NodeMode.Standby, options.InitialMode);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.Delay);
         Assert.Equal(new Dictionary<string, int> { ["chat"] = 5, ["email"] = 7 }, options.QueueLimits);
+    }
+
+    [Theory]
+    [InlineData("--name", "subscriber")]
+    [InlineData("--name=subscriber", null)]
+    [InlineData("--node-name=subscriber", null)]
+    public void Parse_OlderNameSpellingOrInlineValue_SetsTheNodeName(string flag, string? value)
+    {
+        string[] name = value is null ? [flag] : [flag, value];
+        var result = CommandLine.Parse([.. name, "--listen", "127.0.0.11:8445", "--cert", _node.CertPath, "--key", _node.KeyPath, "--client-ca", _pki.CaPath]);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("subscriber", result.Options!.Name);
+    }
+
+    [Fact]
+    public void Parse_BothNameSpellings_OneError()
+    {
+        var result = CommandLine.Parse([
+            "--node-name", "publisher", "--name", "subscriber",
+            "--listen", "127.0.0.11:8445", "--cert", _node.CertPath, "--key", _node.KeyPath, "--client-ca", _pki.CaPath,
+        ]);
+
+        Assert.Equal(["--node-name (or --name) is given more than once"], result.Errors);
     }
 
     [Fact]

@@ -84,13 +84,13 @@ public class PropertyCatalogTests
     }
 
     [Fact]
-    public void All_EveryProperty_DocumentedInTheReadmeAsItsDescriptorSays()
+    public void All_EveryProperty_DocumentedInTheConfigurationReferenceAsItsDescriptorSays()
     {
-        var rows = ReadmeRows();
+        var rows = ReferenceRows();
 
         Assert.All(PropertyCatalog.All, p =>
         {
-            Assert.True(rows.TryGetValue(p.Name, out var row), $"README has no row for {p.Name}");
+            Assert.True(rows.TryGetValue(p.Name, out var row), $"docs/configuration.md has no row for {p.Name}");
             Assert.Equal(p.Description, row.Meaning);
             var expectedDefault = p.Required ? "**required**"
                 : p.Default is null ? "(empty)"
@@ -102,15 +102,15 @@ public class PropertyCatalogTests
     }
 
     [Fact]
-    public void All_EveryAlias_DocumentedInTheReadmeWithItsKeysDefaultAndReload()
+    public void All_EveryAlias_DocumentedInTheConfigurationReferenceWithItsKeysDefaultAndReload()
     {
-        var rows = ReadmeRows();
+        var rows = ReferenceRows();
         var aliased = PropertyCatalog.All.Where(p => p.Aliases.Count > 0).ToList();
 
         Assert.NotEmpty(aliased);
         Assert.All(aliased.SelectMany(p => p.Aliases.Select(alias => (p, alias))), a =>
         {
-            Assert.True(rows.TryGetValue(a.alias, out var row), $"README has no row for {a.alias}");
+            Assert.True(rows.TryGetValue(a.alias, out var row), $"docs/configuration.md has no row for {a.alias}");
             Assert.Contains(a.p.Name, row.Meaning, StringComparison.Ordinal);
             Assert.Equal(rows[a.p.Name].Default, row.Default);
             Assert.Equal(HotReloadColumn(a.p), row.HotReload);
@@ -124,9 +124,10 @@ public class PropertyCatalogTests
         _ => "yes",
     };
 
-    // The "Property reference" table: | `KEY` | meaning | default | hot reload |, with '|' in a cell escaped as '\|'.
-    private static Dictionary<string, (string Meaning, string Default, string HotReload)> ReadmeRows() =>
-        File.ReadAllLines(RepositoryPaths.Readme)
+    // The "Property reference" tables of docs/configuration.md (grouped, one row per key across them):
+    // | `KEY` | meaning | default | hot reload |, with '|' in a cell escaped as '\|'.
+    private static Dictionary<string, (string Meaning, string Default, string HotReload)> ReferenceRows() =>
+        File.ReadAllLines(RepositoryPaths.ConfigurationReference)
             .Where(line => line.StartsWith("| `", StringComparison.Ordinal))
             .Select(line => line.Replace("\\|", "\u0001", StringComparison.Ordinal).Split('|', StringSplitOptions.TrimEntries))
             .Where(cells => cells.Length == 6)

@@ -8,7 +8,8 @@ internal static class RepositoryPaths
     /// <summary>The committed lab certificates (certs-sample/).</summary>
     public static string SampleCertificates => Path.Combine(Root, "certs-sample");
 
-    public static string Readme => Path.Combine(Root, "README.md");
+    /// <summary>The operator's property reference (docs/configuration.md), whose tables a test checks against the catalog.</summary>
+    public static string ConfigurationReference => Path.Combine(Root, "docs", "configuration.md");
 
     /// <summary>The repository root, found by walking up from the test binaries to the solution file.</summary>
     public static string Root
