@@ -149,19 +149,34 @@ public sealed class NodeForwarder
         }
 
         var nodeFailure = IsRetryableNodeFailure(context, failure);
-        if (nodeFailure && !isDataConn && (TransportFailure.NothingSent(failure) || (idempotent && body?.CanRewind != false))
-            && _tracker.Snapshot.Active is { } other && other != node)
+        var nothingSent = TransportFailure.NothingSent(failure);
+        if (nodeFailure && !isDataConn && (nothingSent || (idempotent && body?.CanRewind != false)))
         {
-            FailoverLog.RetriedOnOtherNode(_logger, request.Method, request.Path.Value ?? "", node.Value.Name(), TransportFailure.Describe(failure.Exception), other.Name(), info.TrackingId);
-            ResetForAnotherAttempt(context, body);
-            node = other;
-            if (await ForwardAsync(context, info, other, isDataConn) is not { } retryFailure)
+            // The other node if it is active; with none active (e.g. the standby is taking over from the node that just
+            // died), wait for one. The failed node itself only if nothing reached it.
+            var failed = node.Value;
+            var other = _tracker.Snapshot.Active;
+            if (other is null || other == failed)
             {
-                return;
+                if (!TryWait(await WaitForActiveAsync(context, wait, s => s.Active is { } a && (a != failed || nothingSent)), out other, out _))
+                {
+                    return;
+                }
             }
 
-            failure = retryFailure;
-            nodeFailure = IsRetryableNodeFailure(context, failure);
+            if (other is { } next && (next != failed || nothingSent))
+            {
+                FailoverLog.RetriedOnOtherNode(_logger, request.Method, request.Path.Value ?? "", failed.Name(), TransportFailure.Describe(failure.Exception), next.Name(), info.TrackingId);
+                ResetForAnotherAttempt(context, body);
+                node = next;
+                if (await ForwardAsync(context, info, next, isDataConn) is not { } retryFailure)
+                {
+                    return;
+                }
+
+                failure = retryFailure;
+                nodeFailure = IsRetryableNodeFailure(context, failure);
+            }
         }
 
         snapshot = _tracker.Snapshot;
@@ -225,11 +240,12 @@ public sealed class NodeForwarder
     }
 
     // Null: no node became active in time (or no wait); false: the client went away while waiting.
-    private async Task<(bool ClientStayed, ActiveNodeSnapshot Snapshot, NodeRole? Node)> WaitForActiveAsync(HttpContext context, TimeSpan wait)
+    private async Task<(bool ClientStayed, ActiveNodeSnapshot Snapshot, NodeRole? Node)> WaitForActiveAsync(HttpContext context, TimeSpan wait,
+        Func<ActiveNodeSnapshot, bool>? until = null)
     {
         try
         {
-            var reached = await _wait.WaitAsync(s => s.Active is not null, wait, context.RequestAborted);
+            var reached = await _wait.WaitAsync(until ?? (s => s.Active is not null), wait, context.RequestAborted);
             return (true, reached ?? _tracker.Snapshot, reached?.Active);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
