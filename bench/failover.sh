@@ -6,17 +6,23 @@
 # longest pause between two successful answers around the kill). Each proxy is restarted before
 # its drill so every one starts on node1 with both nodes healthy.
 #
-#   bench/failover.sh [--quick] [--systems "edgeproxy nginx haproxy"] [--out DIR]
+# Planned switch-over scenarios (nothing dies; node2 starts as Digital Routing standby, its ping and DR paths
+# answering 503 as Cloud Connect's standby does), counted from the first step like the kill:
+#   swap-standby-first  node2 becomes active, 1 s later node1 steps down to standby
+#   swap-active-first   node1 steps down to standby, 1 s later node2 becomes active
+#
+#   bench/failover.sh [--quick] [--systems "edgeproxy nginx haproxy"] [--scenarios "kill swap-standby-first swap-active-first"] [--out DIR]
 #
 # Normally run by bench/run.sh; standalone it starts what it needs and stops it afterwards.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-systems="edgeproxy nginx haproxy" out=$bench_dir/results/tmp quick=0
+systems="edgeproxy nginx haproxy" out=$bench_dir/results/tmp quick=0 scenarios="kill swap-standby-first swap-active-first"
 while (($#)); do
   case $1 in
     --quick) quick=1 ;;
     --systems) systems=$2; shift ;;
+    --scenarios) scenarios=$2; shift ;;
     --out) out=$2; shift ;;
     *) die "unknown option $1" ;;
   esac
@@ -60,11 +66,15 @@ edgeproxy_fails_over() {
   [[ $code == 200 ]]
 }
 
-drill() { # system method
-  local system=$1 method=$2 result=$out/drill-$system-$method.json
+drill() { # system method [scenario]
+  local system=$1 method=$2 scenario=${3:-kill} result=$out/drill-$system-$method.json
+  [[ $scenario == kill ]] || result=$out/drill-$system-$method-$scenario.json
   stop "$system"
   start_node node1 "$NODE1"
   start_node node2 "$NODE2"
+  if [[ $scenario != kill ]]; then
+    node_mode node2 standby
+  fi
   start_system "$system"
   local i
   for ((i = 0; i < 50; i++)); do
@@ -87,14 +97,20 @@ drill() { # system method
   local loader=$!
   sleep "$kill_at"
   killed=$(date +%s%6N)
-  kill_node1
+  case $scenario in
+    kill) kill_node1 ;;
+    swap-standby-first) node_mode node2 active; sleep 1; node_mode node1 standby ;;
+    swap-active-first) node_mode node1 standby; sleep 1; node_mode node2 active ;;
+  esac
   wait "$loader" || true
   python3 "$bench_dir/lib/drill_summary.py" "$system" "$method" "$killed" "$BENCH_STATE/drill.log" "$BENCH_STATE/drill.out" \
-    "$(($(cpu_ticks node2) - n2_before))" >"$result"
-  log "  drill $system $method: $(cat "$result")"
+    "$(($(cpu_ticks node2) - n2_before))" "$scenario" >"$result"
+  log "  drill $system $method $scenario: $(cat "$result")"
   rm -f "$BENCH_STATE/drill.log"
-  # Back to the starting point for the next drill.
+  # Back to the starting point for the next drill: both nodes up and active.
   start_node node1 "$NODE1"
+  node_mode node1 active
+  node_mode node2 active
   stop "$system"
 }
 
@@ -111,8 +127,10 @@ for system in $systems; do
     stop edgeproxy
     continue
   fi
-  for method in get post; do
-    drill "$system" "$method"
+  for scenario in $scenarios; do
+    for method in get post; do
+      drill "$system" "$method" "$scenario"
+    done
   done
 done
 # Leave the systems as bench/run.sh expects them (it stops everything at its end anyway).

@@ -123,11 +123,29 @@ peak_rss_kb() { # name -> sum of VmHWM of its processes
   echo "$total"
 }
 
-start_node() { # node1|node2 address
+render_node() { # node1|node2 address active|standby
+  local name=$1 address=$2 ping dr
+  if [[ $3 == standby ]]; then
+    ping="503 '{\"status\":\"standby\"}'" dr=$ping
+  else
+    ping="200 '{\"status\":\"active\",\"node\":\"$name\"}'" dr="200 '$NODE_BODY'"
+  fi
+  render "$bench_dir/conf/upstream-nginx.conf.in" "$BENCH_STATE/$name.conf" \
+    -e "s|@PING@|$ping|g" -e "s|@DR@|$dr|g" -e "s|@NODE@|$name|g" -e "s|@ADDR@|$address|g" -e "s|@BODY@|$NODE_BODY|g"
+}
+
+# Switches a running node between Digital Routing active and standby (nginx reload: new requests get the new mode).
+node_mode() { # node1|node2 active|standby
+  local name=$1 address
+  [[ $name == node1 ]] && address=$NODE1 || address=$NODE2
+  render_node "$name" "$address" "$2"
+  nginx -c "$BENCH_STATE/$name.conf" -p "$BENCH_STATE" -s reload 2>>"$BENCH_STATE/logs/$name.log"
+}
+
+start_node() { # node1|node2 address [active|standby]
   local name=$1 address=$2
   pid_alive "$name" && return 0
-  render "$bench_dir/conf/upstream-nginx.conf.in" "$BENCH_STATE/$name.conf" \
-    -e "s|@NODE@|$name|g" -e "s|@ADDR@|$address|g" -e "s|@BODY@|$NODE_BODY|g"
+  render_node "$name" "$address" "${3:-active}"
   spawn "$name" taskset -c "$LOAD_CPU" nginx -e "$BENCH_STATE/logs/$name.log" -c "$BENCH_STATE/$name.conf" -p "$BENCH_STATE"
   wait_port "$name" "$address" "$NODE_PORT"
 }

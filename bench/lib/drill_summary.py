@@ -1,6 +1,7 @@
 """Summarises one failover drill from h2load's per-request log (start µs, status, duration µs).
 
-Usage: drill_summary.py SYSTEM METHOD KILLED_US LOG OUTPUT NODE2_TICKS  -> one JSON line
+Usage: drill_summary.py SYSTEM METHOD KILLED_US LOG OUTPUT NODE2_TICKS [SCENARIO]  -> one JSON line
+(SCENARIO: kill, the default, or a planned switch-over; "the kill" is then its first step)
 - errors_after_kill: requests sent at or after the kill that did not get a 2xx (the target is 0)
 - failed_in_flight: requests sent before the kill, answered after it, without a 2xx
 - client_failures: requests h2load counted as failed at the socket level (no status at all)
@@ -13,6 +14,7 @@ import re
 import sys
 
 system, method, killed, log_path, output_path, node2_ticks = sys.argv[1:7]
+scenario = sys.argv[7] if len(sys.argv) > 7 else "kill"
 killed = int(killed)
 rows = []
 with open(log_path) as log:
@@ -40,6 +42,7 @@ for r in after:
 print(json.dumps({
     "system": system,
     "method": method,
+    "scenario": scenario,
     "status": "done",
     "requests": len(rows),
     "sent_after_kill": len(after),

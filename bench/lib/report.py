@@ -117,7 +117,8 @@ def headline_table(med):
     return "\n".join(lines)
 
 
-def drill_table(drills):
+def drill_table(drills, scenario="kill"):
+    drills = [d for d in drills if d.get("scenario", "kill") == scenario]
     if not drills:
         return ""
     lines = ["| system | method | errors after the kill | failed in flight | socket failures | first 2xx after kill, ms | longest pause, ms | slowest answer in the next second, ms | backup served |",
@@ -192,6 +193,11 @@ def main():
     table = drill_table(drills)
     if table:
         sections += ["### Failover drill (node1 killed with SIGKILL under 1,000 req/s of HTTP/1.1 traffic)", "", table, ""]
+    for scenario, title in [("swap-standby-first", "node2 becomes active, 1 s later node1 steps down"),
+                            ("swap-active-first", "node1 steps down, 1 s later node2 becomes active")]:
+        table = drill_table(drills, scenario)
+        if table:
+            sections += [f"### Planned switch-over: {title} (nothing dies; counted from the first step)", "", table, ""]
     text = "\n".join(sections)
     with open(os.path.join(results, "summary.md"), "w") as f:
         f.write(text)

@@ -49,6 +49,7 @@ public sealed record EdgeProxySettings(StartupSettings Startup, ReloadableSettin
     public int HealthCheckRise => Reloadable.HealthCheckRise;
     public int HealthCheckFall => Reloadable.HealthCheckFall;
     public IReadOnlySet<int> HealthCheckCodes => Reloadable.HealthCheckCodes;
+    public TimeSpan ActiveNodeWait => Reloadable.ActiveNodeWait;
     public RequestRate DrRate => Reloadable.DrRate;
     public int DrBurst => Reloadable.DrBurst;
     public RequestRate UserSyncRate => Reloadable.UserSyncRate;

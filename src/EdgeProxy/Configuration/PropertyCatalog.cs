@@ -65,6 +65,8 @@ public static class PropertyCatalog
         "accepted for compatibility; probes are always verified mTLS (a warning is logged for FALSE)");
     public static readonly ReloadableProperty<int> HealthCheckConcurrency = Reloadable<int>("NGX_CLOUDCONNECT_HEALTHCHECK_CONCURRENCY", "2", Int(1, 1_000_000), 0,
         "accepted for compatibility (a positive whole number); no effect: EdgeProxy always probes the two nodes concurrently (an info line at start says so when set)");
+    public static readonly ReloadableProperty<TimeSpan> ActiveNodeWait = Reloadable<TimeSpan>("EDGEPROXY_ACTIVE_NODE_WAIT", "3s", TryParseSeconds, TimeSpan.Zero,
+        "how long a Digital Routing request waits for an active node (none active, or its node answered as standby) before 503; 0 = no wait");
     public static readonly ReloadableProperty<RequestRate> DrRate = Reloadable<RequestRate>("NGX_CLOUDCONNECT_DR_TASK_REQUEST_RATE_LIMIT", "100r/s", ValueParsers.TryParseRate, default,
         "Digital Routing request rate per client address");
     public static readonly ReloadableProperty<int> DrBurst = Reloadable<int>("NGX_CLOUDCONNECT_DR_TASK_REQUEST_BURST_LIMIT", "200", Int(0, 1_000_000), 0,

@@ -32,6 +32,9 @@ public sealed class ReloadableSettings(ReloadableReader r)
     public int HealthCheckFall { get; } = r.Read(PropertyCatalog.HealthCheckFall);
     public IReadOnlySet<int> HealthCheckCodes { get; } = r.Read(PropertyCatalog.HealthCheckCodes);
 
+    /// <summary>EDGEPROXY_ACTIVE_NODE_WAIT: how long a Digital Routing request waits for an active node; zero: no wait.</summary>
+    public TimeSpan ActiveNodeWait { get; } = r.Read(PropertyCatalog.ActiveNodeWait);
+
     public RequestRate DrRate { get; } = r.Read(PropertyCatalog.DrRate);
     public int DrBurst { get; } = r.Read(PropertyCatalog.DrBurst);
     public RequestRate UserSyncRate { get; } = r.Read(PropertyCatalog.UserSyncRate);

@@ -86,6 +86,26 @@ public sealed class ActiveNodeTracker
         Dispatch();
     }
 
+    /// <summary>
+    /// Records a 503 a node answered to a forwarded Digital Routing request (<see cref="NodeStatus.WithStandbyAnswer"/>):
+    /// the node is not active, so traffic moves to the other node at once if that one is healthy.
+    /// </summary>
+    public void RecordStandbyAnswer(NodeRole node)
+    {
+        lock (_lock)
+        {
+            var current = _snapshot;
+            var now = _time.GetUtcNow();
+            var refused = current[node].WithStandbyAnswer(current.Rules, now);
+            Publish(current,
+                node == NodeRole.Publisher ? refused : current.Publisher,
+                node == NodeRole.Subscriber ? refused : current.Subscriber,
+                now);
+        }
+
+        Dispatch();
+    }
+
     /// <summary>New RISE/FALL/codes/interval/timeout after a configuration reload; counting goes on from the current counters.</summary>
     public void UpdateRules(HealthCheckRules rules)
     {

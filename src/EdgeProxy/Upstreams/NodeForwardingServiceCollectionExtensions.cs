@@ -27,6 +27,8 @@ public static class NodeForwardingServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<NodeProber>>()));
         services.AddHostedService(sp => sp.GetRequiredService<NodeProber>());
+        services.AddSingleton<IProbeScheduler>(sp => sp.GetRequiredService<NodeProber>());
+        services.AddSingleton<ActiveNodeWait>();
         services.AddHttpForwarder();
         services.AddSingleton<NodeForwarder>();
         return services;

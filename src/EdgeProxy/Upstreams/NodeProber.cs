@@ -11,11 +11,20 @@ namespace EdgeProxy.Upstreams;
 /// round goes to <see cref="ActiveNodeTracker.RecordProbes"/>, which counts RISE/FALL. Follows reloads of the
 /// health-check settings: the tracker counts with the new ones and a changed interval applies to the wait under way
 /// (Cisco's settings are reloadable; the probe path is not).
+/// Traffic can ask for a round sooner (<see cref="ProbeNow"/>, after a node answered as standby) and keep rounds
+/// coming every <see cref="UrgentInterval"/> while requests wait for an active node (<see cref="Urgent"/>); triggered
+/// rounds start at least <see cref="MinimumGap"/> after the previous one ended, and the regular schedule follows.
 /// Hand-written because YARP's ActiveHealthCheckMonitor needs its cluster model, which would hold a second copy of
 /// node health; time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class NodeProber : BackgroundService
+public sealed class NodeProber : BackgroundService, IProbeScheduler
 {
+    /// <summary>The soonest a triggered round starts after the previous round ended, so a burst of signals cannot flood the nodes.</summary>
+    public static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Time between rounds while requests wait for an active node (or the configured interval, if shorter).</summary>
+    public static readonly TimeSpan UrgentInterval = TimeSpan.FromMilliseconds(250);
+
     /// <summary>User-Agent of every probe, so node logs (and tests) can tell probes from traffic.</summary>
     public const string UserAgent = "EdgeProxy-HealthCheck/1";
 
@@ -31,6 +40,10 @@ public sealed class NodeProber : BackgroundService
     private readonly ITimer _timer;
     private TaskCompletionSource? _wait;
     private long _waitStarted;
+    private bool _triggered;
+    private int _urgent;
+    // Completed when the next round to start is recorded: what ProbeNow callers share.
+    private TaskCompletionSource _nextRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public NodeProber(ActiveNodeTracker tracker, ProxyState state, HttpMessageInvoker invoker, TimeProvider time, ILogger<NodeProber> logger)
     {
@@ -61,18 +74,54 @@ public sealed class NodeProber : BackgroundService
         {
             while (true)
             {
+                TaskCompletionSource thisRound;
+                lock (_waitLock)
+                {
+                    // Callers until now are answered by this round; later ones by the next.
+                    thisRound = _nextRound;
+                    _nextRound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _triggered = false;
+                }
+
                 var round = await ProbeRoundAsync(_tracker.Snapshot.Rules.Timeout, stoppingToken).ConfigureAwait(false);
                 stoppingToken.ThrowIfCancellationRequested();
                 // The wait starts before the round is recorded, so whoever watches the tracker sees the next round scheduled.
                 var wait = WaitAsync(stoppingToken);
                 _tracker.RecordProbes(round);
+                thisRound.TrySetResult();
                 await wait.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutdown: a round cut short says nothing about the nodes.
+            lock (_waitLock)
+            {
+                _nextRound.TrySetCanceled(stoppingToken);
+            }
         }
+    }
+
+    /// <inheritdoc />
+    public Task ProbeNow()
+    {
+        Task next;
+        lock (_waitLock)
+        {
+            next = _nextRound.Task;
+            _triggered = true;
+        }
+
+        Reschedule();
+        return next;
+    }
+
+    /// <inheritdoc />
+    public IDisposable Urgent()
+    {
+        Interlocked.Increment(ref _urgent);
+        _ = ProbeNow();
+        return new UrgentScope(this);
     }
 
     private async Task<ProbeResult[]> ProbeRoundAsync(TimeSpan timeout, CancellationToken stoppingToken)
@@ -116,7 +165,7 @@ public sealed class NodeProber : BackgroundService
         {
             _wait = wait;
             _waitStarted = _time.GetTimestamp();
-            _timer.Change(_tracker.Snapshot.Rules.Interval, Timeout.InfiniteTimeSpan);
+            _timer.Change(NextRoundDelay(), Timeout.InfiniteTimeSpan);
         }
 
         return wait.Task.WaitAsync(stoppingToken);
@@ -134,9 +183,21 @@ public sealed class NodeProber : BackgroundService
         wait?.TrySetResult();
     }
 
-    // The wait under way ends INTERVAL (the new one) after it started, or now if that has passed; a round under way
-    // is followed by a wait that reads the new interval.
-    private void Reschedule(TimeSpan interval)
+    // After the previous round ended: INTERVAL; UrgentInterval while requests wait; MinimumGap when a round was asked for.
+    private TimeSpan NextRoundDelay()
+    {
+        var delay = _tracker.Snapshot.Rules.Interval;
+        if (Volatile.Read(ref _urgent) > 0 && UrgentInterval < delay)
+        {
+            delay = UrgentInterval;
+        }
+
+        return _triggered && MinimumGap < delay ? MinimumGap : delay;
+    }
+
+    // The wait under way ends NextRoundDelay (as it reads now: a new interval, a request for a round) after it started,
+    // or now if that has passed; a round under way is followed by a wait that reads the new values.
+    private void Reschedule()
     {
         lock (_waitLock)
         {
@@ -145,7 +206,7 @@ public sealed class NodeProber : BackgroundService
                 return;
             }
 
-            var remaining = interval - _time.GetElapsedTime(_waitStarted);
+            var remaining = NextRoundDelay() - _time.GetElapsedTime(_waitStarted);
             if (remaining > TimeSpan.Zero)
             {
                 _timer.Change(remaining, Timeout.InfiniteTimeSpan);
@@ -171,7 +232,20 @@ public sealed class NodeProber : BackgroundService
         FailoverLog.HealthCheckRulesChanged(_logger, rules.Rise, rules.Fall, string.Join("|", rules.Codes), rules.Interval.TotalMilliseconds, rules.Timeout.TotalMilliseconds);
         if (rules.Interval != current.Interval)
         {
-            Reschedule(rules.Interval);
+            Reschedule();
+        }
+    }
+
+    private sealed class UrgentScope(NodeProber prober) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref prober._urgent);
+            }
         }
     }
 }

@@ -12,7 +12,8 @@ namespace EdgeProxy.Upstreams;
 /// the client's headers (hop-by-hop ones excluded); whatever the client sent that describes the connection or its
 /// origin is then removed (<see cref="RequestHeaderPolicy"/>), EdgeProxy's own values are added and <c>Host</c> is the
 /// proxy's external name, whatever the client sent. On the way back the node's answer is recorded for the access log
-/// and the tracking id is echoed once.
+/// and the tracking id is echoed once. A Digital Routing 503 the forwarder may send on (<see cref="StandbyHold"/>) is
+/// kept from the client.
 /// </summary>
 public sealed class NodeRequestTransformer : HttpTransformer
 {
@@ -53,14 +54,21 @@ public sealed class NodeRequestTransformer : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var proxied = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var info = EdgeRequestInfo.Get(httpContext);
         if (proxyResponse is not null)
         {
             info.UpstreamStatus = (int)proxyResponse.StatusCode;
             info.UpstreamHeaderTime = System.Diagnostics.Stopwatch.GetElapsedTime(info.UpstreamStarted);
             info.UpstreamConnectTime = proxyResponse.RequestMessage?.Options.TryGetValue(NodeTlsConnector.ConnectTimeKey, out var connect) == true ? connect : TimeSpan.Zero;
+            if (httpContext.Features.Get<StandbyHold>()?.TryHold(info.UpstreamStatus.Value) == true)
+            {
+                // A standby answer the forwarder sends on: nothing of it reaches the client (YARP set the status; false: no body).
+                httpContext.Response.Clear();
+                return false;
+            }
         }
+
+        var proxied = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
 
         // Set after the node's headers were copied, so the client sees exactly one tracking id.
         httpContext.Response.Headers[info.Configuration.Settings.TrackingHeader] = info.TrackingId;

@@ -33,18 +33,30 @@ public sealed record NodeStatus
     /// <summary>The last transport failure seen on real traffic, if any.</summary>
     public DateTimeOffset? LastTransportFailureAt { get; init; }
 
+    /// <summary>The last 503 the node answered to a forwarded Digital Routing request (a standby answer), if any.</summary>
+    public DateTimeOffset? LastStandbyAnswerAt { get; init; }
+
+    /// <summary>
+    /// True while the node's last word was a status outside the good codes (a probe answered 503, or a standby answer
+    /// to traffic): it runs, it is just not active. Such a node that answers a good probe has changed role.
+    /// </summary>
+    public bool AnsweredAsStandby { get; init; }
+
     public static NodeStatus Initial(NodeRole role, string address) => new() { Role = role, Address = address };
 
     /// <summary>
     /// Counts a probe. The first result decides at once (nothing to be sticky about yet, and a restart should
     /// not hold traffic for RISE intervals); afterwards RISE good or FALL failed probes in a row flip the health.
+    /// A reachable node whose last answer was a standby one and that now answers a good probe has changed role
+    /// (Digital Routing moved to it): healthy at once. RISE guards against a broken node flapping back, and a node
+    /// that kept answering did not break; one that was unreachable still needs RISE good probes.
     /// </summary>
     public NodeStatus WithProbe(ProbeResult probe, HealthCheckRules rules, DateTimeOffset now)
     {
         var good = probe.StatusCode is { } code && rules.Codes.Contains(code);
-        if (good && probe.StartedAt < LastTransportFailureAt)
+        if (good && (probe.StartedAt < LastTransportFailureAt || probe.StartedAt < LastStandbyAnswerAt))
         {
-            // Sent before traffic saw the node fail: it says nothing about the node now.
+            // Sent before traffic saw the node fail or refuse as standby: it says nothing about the node now.
             return this;
         }
 
@@ -54,11 +66,12 @@ public sealed record NodeStatus
         var answers = answered ? ConsecutiveAnswers + 1 : 0;
         var noAnswers = answered ? 0 : ConsecutiveNoAnswers + 1;
 
+        var roleChange = good && IsStandby;
         var health = Health switch
         {
             NodeHealth.Unknown => good ? NodeHealth.Healthy : NodeHealth.Unhealthy,
             NodeHealth.Healthy => failures >= rules.Fall ? NodeHealth.Unhealthy : NodeHealth.Healthy,
-            _ => successes >= rules.Rise ? NodeHealth.Healthy : NodeHealth.Unhealthy,
+            _ => successes >= rules.Rise || roleChange ? NodeHealth.Healthy : NodeHealth.Unhealthy,
         };
         var reachable = Reachable switch
         {
@@ -72,8 +85,11 @@ public sealed record NodeStatus
             Health = health,
             HealthSince = health == Health ? HealthSince : now,
             // A probe that disagrees with the health (fewer than RISE/FALL so far) leaves the reason as it was.
-            Detail = good == (health == NodeHealth.Healthy) ? probe.Describe() : Detail,
+            Detail = good == (health == NodeHealth.Healthy)
+                ? probe.Describe() + (roleChange && Health != NodeHealth.Healthy ? " after answering as standby: Digital Routing moved here" : "")
+                : Detail,
             Reachable = reachable,
+            AnsweredAsStandby = answered && !good,
             ConsecutiveSuccesses = successes,
             ConsecutiveFailures = failures,
             ConsecutiveAnswers = answers,
@@ -94,7 +110,26 @@ public sealed record NodeStatus
         ConsecutiveAnswers = 0,
         ConsecutiveNoAnswers = Math.Max(ConsecutiveNoAnswers, rules.Fall),
         LastTransportFailureAt = now,
+        AnsweredAsStandby = false,
     };
+
+    /// <summary>
+    /// The node answered 503 to a forwarded Digital Routing request: it runs but is not active (a standby refuses before
+    /// doing anything). Unhealthy at once, still reachable, and one good probe makes it healthy again (a role, not a failure).
+    /// </summary>
+    public NodeStatus WithStandbyAnswer(HealthCheckRules rules, DateTimeOffset now) => this with
+    {
+        Health = NodeHealth.Unhealthy,
+        HealthSince = Health == NodeHealth.Unhealthy ? HealthSince : now,
+        Detail = Health == NodeHealth.Unhealthy ? Detail : "answered 503 to a forwarded Digital Routing request (standby)",
+        ConsecutiveSuccesses = 0,
+        ConsecutiveFailures = Math.Max(ConsecutiveFailures, rules.Fall),
+        AnsweredAsStandby = Reachable != false,
+        LastStandbyAnswerAt = now,
+    };
+
+    /// <summary>True when a good probe now is a role change, not a recovery: reachable, and its last answer was a standby one.</summary>
+    public bool IsStandby => AnsweredAsStandby && Reachable == true;
 
     /// <summary>For logs and 503 bodies, e.g. "publisher 127.0.0.11:8445 unhealthy (probe answered 503 in 2 ms)".</summary>
     public string Describe() => $"{Role.Name()} {Address} {Health.ToString().ToLowerInvariant()} ({Detail})";

@@ -95,6 +95,7 @@ public sealed class FailoverTests
         {
             o.SubscriberMode = NodeMode.Active;
             o.HealthCheck(NoProbesDuringTest, timeoutMs: 5000);
+            o.ExtraEnv.Add("EDGEPROXY_ACTIVE_NODE_WAIT=0"); // no wait: 503 at once, as before the wait existed
         });
         using var client = lab.CreateClient();
         lab.Publisher.Mode = NodeMode.Dead;
@@ -128,7 +129,11 @@ public sealed class FailoverTests
     [Fact]
     public async Task BothNodesKnownDownByProbes_Returns503WithoutContactingThem()
     {
-        await using var lab = await ProxyHarness.StartAsync(o => o.HealthCheck(FastInterval));
+        await using var lab = await ProxyHarness.StartAsync(o =>
+        {
+            o.HealthCheck(FastInterval);
+            o.ExtraEnv.Add("EDGEPROXY_ACTIVE_NODE_WAIT=0");
+        });
         using var client = lab.CreateClient();
         await lab.Publisher.StopAsync();
         await lab.Subscriber.StopAsync();

@@ -63,7 +63,8 @@ public sealed class MutualTlsTests
     [Fact]
     public async Task StoppedPublisher_StandbySubscriber_Returns503WithReason_Quickly()
     {
-        await using var lab = await ProxyHarness.StartAsync();
+        // No wait for an active node (SwitchOverTests cover the wait): the 503 must not wait for the probe timeout.
+        await using var lab = await ProxyHarness.StartAsync(o => o.ExtraEnv.Add("EDGEPROXY_ACTIVE_NODE_WAIT=0"));
         await lab.Publisher.StopAsync();
         using var client = lab.CreateClient();
 

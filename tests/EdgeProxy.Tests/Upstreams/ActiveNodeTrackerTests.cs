@@ -88,10 +88,10 @@ public sealed class ActiveNodeTrackerTests
     }
 
     [Fact]
-    public void ProbeResult_UnhealthyStandby_NeedsRiseSuccessesBeforeBecomingActive()
+    public void ProbeResult_UnreachableNode_NeedsRiseSuccessesBeforeBecomingActive()
     {
         var tracker = Create(rise: 3, fall: 1);
-        Round(tracker, 200, 503);
+        Round(tracker, 200, null);
 
         Round(tracker, 503, 200);
         Assert.Null(tracker.Snapshot.Active);
@@ -122,11 +122,12 @@ public sealed class ActiveNodeTrackerTests
     public void ProbeResult_AlternatingResultsBelowThresholds_NeverSwitches()
     {
         var tracker = Create(rise: 2, fall: 2);
-        Round(tracker, 200, 503);
+        Round(tracker, 200, null);
 
+        // A subscriber that flaps between no answer and 200 is broken, not changing role: RISE keeps it out.
         for (var i = 0; i < 20; i++)
         {
-            Round(tracker, i % 2 == 0 ? 503 : 200, i % 2 == 0 ? 200 : 503);
+            Round(tracker, i % 2 == 0 ? 503 : 200, i % 2 == 0 ? 200 : null);
         }
 
         Assert.Equal(NodeRole.Publisher, tracker.Snapshot.Active);
@@ -170,7 +171,7 @@ public sealed class ActiveNodeTrackerTests
     {
         var tracker = Create(rise: 2, fall: 1);
         Round(tracker, 503, 200);
-        Round(tracker, 503, null);
+        Round(tracker, null, null);
         Assert.Null(tracker.Snapshot.Active);
 
         Round(tracker, 200, 200);
@@ -354,12 +355,138 @@ public sealed class ActiveNodeTrackerTests
     }
 
     [Fact]
+    public void SwitchOver_StandbyBecomesActiveFirst_ThenActiveStepsDown_MovesWithoutAGap()
+    {
+        var tracker = Create(rise: 2, fall: 2);
+        Round(tracker, 200, 503);
+
+        Round(tracker, 200, 200); // the subscriber took Digital Routing: one good probe after a standby answer
+        Assert.Equal(NodeHealth.Healthy, tracker.Snapshot.Subscriber.Health);
+        Assert.Equal(NodeRole.Publisher, tracker.Snapshot.Active); // sticky while both are healthy
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        tracker.RecordStandbyAnswer(NodeRole.Publisher); // then the publisher refuses a request as standby
+
+        Assert.Equal(NodeRole.Subscriber, tracker.Snapshot.Active);
+        Assert.True(tracker.Snapshot.Publisher.Reachable);
+        Assert.Contains("standby", tracker.Snapshot.ActiveReason, StringComparison.Ordinal);
+        Assert.Equal(["none -> publisher", "publisher -> subscriber"], Changes());
+    }
+
+    [Fact]
+    public void SwitchOver_ActiveStepsDownFirst_ThenStandbyBecomesActive_OneGoodProbeEndsTheGap()
+    {
+        var tracker = Create(rise: 2, fall: 2);
+        Round(tracker, 200, 503);
+
+        tracker.RecordStandbyAnswer(NodeRole.Publisher);
+        Assert.Null(tracker.Snapshot.Active);
+        Round(tracker, 503, 503);
+        Assert.Null(tracker.Snapshot.Active);
+        Round(tracker, 503, 200);
+
+        Assert.Equal(NodeRole.Subscriber, tracker.Snapshot.Active);
+        Assert.Contains("Digital Routing moved here", tracker.Snapshot.Subscriber.Detail, StringComparison.Ordinal);
+        Assert.Equal(["none -> publisher", "publisher -> none", "none -> subscriber"], Changes());
+    }
+
+    [Fact]
+    public void SwitchOver_ByProbesAlone_BothOrders_TheNewActiveNodeNeedsOneGoodProbe()
+    {
+        var tracker = Create(rise: 2, fall: 2);
+        Round(tracker, 200, 503);
+
+        // Publisher steps down first: FALL probes, then the subscriber's first 200 makes it active.
+        Round(tracker, 503, 503);
+        Round(tracker, 503, 503);
+        Assert.Null(tracker.Snapshot.Active);
+        Round(tracker, 503, 200);
+        Assert.Equal(NodeRole.Subscriber, tracker.Snapshot.Active);
+
+        // And back, the other order: the publisher takes over first, then the subscriber steps down.
+        Round(tracker, 200, 200);
+        Assert.Equal(NodeHealth.Healthy, tracker.Snapshot.Publisher.Health);
+        Round(tracker, 200, 503);
+        Round(tracker, 200, 503);
+
+        Assert.Equal(NodeRole.Publisher, tracker.Snapshot.Active);
+        Assert.Equal(["none -> publisher", "publisher -> none", "none -> subscriber", "subscriber -> publisher"], Changes());
+    }
+
+    [Fact]
+    public void KillAndTakeover_StandbyBecomesActiveAtOnce_TheKilledNodeNeedsRise()
+    {
+        var tracker = Create(rise: 2, fall: 2);
+        Round(tracker, 200, 503);
+
+        tracker.RecordTransportFailure(NodeRole.Publisher, "connection refused");
+        Assert.Null(tracker.Snapshot.Active);
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        Round(tracker, null, 200);
+        Assert.Equal(NodeRole.Subscriber, tracker.Snapshot.Active);
+
+        // The killed node comes back (even straight as active): it was unreachable, so RISE good probes.
+        Round(tracker, 200, 200);
+        Assert.Equal(NodeHealth.Unhealthy, tracker.Snapshot.Publisher.Health);
+        Round(tracker, 200, 200);
+        Assert.Equal(NodeHealth.Healthy, tracker.Snapshot.Publisher.Health);
+        Assert.Equal(NodeRole.Subscriber, tracker.Snapshot.Active);
+    }
+
+    [Fact]
+    public void BothDown_ThenOneBack_NeedsRiseGoodProbes()
+    {
+        var tracker = Create(rise: 2, fall: 2);
+        Round(tracker, 200, 503);
+
+        Round(tracker, null, null);
+        Round(tracker, null, null);
+        Assert.Null(tracker.Snapshot.Active);
+        Round(tracker, 200, null);
+        Assert.Null(tracker.Snapshot.Active);
+        Round(tracker, 200, null);
+
+        Assert.Equal(NodeRole.Publisher, tracker.Snapshot.Active);
+    }
+
+    [Fact]
+    public void ProbeResult_StandbyAnswerThenNoAnswerThenGood_NeedsRise()
+    {
+        var tracker = Create(rise: 2, fall: 2);
+        Round(tracker, 200, 503);
+
+        Round(tracker, 200, null); // still reachable (one miss < FALL), but its last word was no answer
+        Round(tracker, 200, 200);
+
+        Assert.Equal(NodeHealth.Unhealthy, tracker.Snapshot.Subscriber.Health);
+    }
+
+    [Fact]
+    public void StandbyAnswer_GoodProbeSentBeforeIt_IsIgnored()
+    {
+        var tracker = Create(rise: 2, fall: 2);
+        Round(tracker, 200, 503);
+        var sentBefore = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        tracker.RecordStandbyAnswer(NodeRole.Publisher);
+
+        tracker.RecordProbes([ProbeResult.Answered(NodeRole.Publisher, sentBefore, TimeSpan.FromMilliseconds(9), 200)]);
+        Assert.Null(tracker.Snapshot.Active);
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        tracker.RecordProbes([ProbeResult.Answered(NodeRole.Publisher, _time.GetUtcNow(), TimeSpan.FromMilliseconds(1), 200)]);
+
+        Assert.Equal(NodeRole.Publisher, tracker.Snapshot.Active); // a standby answer is a role: one fresh good probe
+    }
+
+    [Fact]
     public void HealthCheckRules_RecoveryTime_IsRiseIntervals()
     {
         var rules = new HealthCheckRules(3, 2, new HashSet<int> { 200 }, TimeSpan.FromMilliseconds(1500), TimeSpan.FromSeconds(2));
 
         Assert.Equal(TimeSpan.FromMilliseconds(4500), rules.RecoveryTime);
     }
+
+    private List<string> Changes() =>
+        [.. _log.WithEventId(2101).Select(e => System.Text.RegularExpressions.Regex.Match(e.Message, "from (\\w+) to (\\w+)")).Select(m => $"{m.Groups[1].Value} -> {m.Groups[2].Value}")];
 
     private ActiveNodeTracker Create(int rise = 2, int fall = 2, int[]? codes = null) => new(
         new HealthCheckRules(rise, fall, new HashSet<int>(codes ?? [200]), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)),

@@ -169,6 +169,103 @@ public sealed class NodeProberTests : IAsyncDisposable
         Assert.Equal(0, _rounds.CurrentCount);
     }
 
+    [Fact]
+    public async Task ProbeNow_ConcurrentCallers_ShareOneRound_ThenTheRegularScheduleFollows()
+    {
+        await StartAsync(intervalMs: 5000, timeoutMs: 2000);
+        await NextRoundAsync();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var first = _prober.ProbeNow();
+        var second = _prober.ProbeNow();
+        await NextRoundAsync();
+        await Task.WhenAll(first, second).WaitAsync(Patience);
+
+        Assert.Same(first, second);
+        Assert.Equal(4, _nodes.Seen.Count);
+        Assert.Equal(Start + TimeSpan.FromSeconds(1), _tracker.Snapshot.Publisher.LastProbe?.StartedAt);
+        _time.Advance(TimeSpan.FromMilliseconds(4999));
+        Assert.Equal(0, _rounds.CurrentCount);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await NextRoundAsync();
+        Assert.Equal(6, _nodes.Seen.Count);
+    }
+
+    [Fact]
+    public async Task ProbeNow_RightAfterARound_WaitsTheMinimumGap()
+    {
+        await StartAsync(intervalMs: 5000, timeoutMs: 2000);
+        await NextRoundAsync();
+
+        var next = _prober.ProbeNow();
+        _time.Advance(NodeProber.MinimumGap - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, _rounds.CurrentCount);
+        Assert.False(next.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await NextRoundAsync();
+        await next.WaitAsync(Patience);
+
+        Assert.Equal(Start + NodeProber.MinimumGap, _tracker.Snapshot.Publisher.LastProbe?.StartedAt);
+    }
+
+    [Fact]
+    public async Task ProbeNow_DuringARound_IsAnsweredByTheNextRound_AMinimumGapLater()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = true;
+        _nodes.Answer = async (_, _) =>
+        {
+            if (Volatile.Read(ref holding))
+            {
+                await hold.Task;
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        };
+        await StartAsync(intervalMs: 5000, timeoutMs: 2000);
+        await _nodes.WaitForRequestsAsync(2);
+
+        var next = _prober.ProbeNow(); // the round under way was sent before this call: it cannot answer it
+        Volatile.Write(ref holding, false);
+        hold.SetResult();
+        await NextRoundAsync();
+        Assert.False(next.IsCompleted);
+        _time.Advance(NodeProber.MinimumGap);
+        await NextRoundAsync();
+
+        await next.WaitAsync(Patience);
+        Assert.Equal(4, _nodes.Seen.Count);
+    }
+
+    [Fact]
+    public async Task Urgent_ProbesAtOnceThenEveryUrgentInterval_UntilDisposed_ThenTheIntervalAgain()
+    {
+        await StartAsync(intervalMs: 5000, timeoutMs: 2000);
+        await NextRoundAsync();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var urgent = _prober.Urgent();
+        await NextRoundAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            _time.Advance(NodeProber.UrgentInterval - TimeSpan.FromMilliseconds(1));
+            Assert.Equal(0, _rounds.CurrentCount);
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            await NextRoundAsync();
+        }
+
+        urgent.Dispose();
+        urgent.Dispose(); // idempotent: the count does not go below zero
+        _time.Advance(NodeProber.UrgentInterval); // the wait under way was set while urgent
+        await NextRoundAsync();
+        var lastRound = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromMilliseconds(4999));
+        Assert.Equal(0, _rounds.CurrentCount);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await NextRoundAsync();
+        Assert.Equal(lastRound + TimeSpan.FromSeconds(5), _tracker.Snapshot.Publisher.LastProbe?.StartedAt);
+    }
+
     private async Task StartAsync(int intervalMs, int timeoutMs)
     {
         _state = new ProxyState(Load(intervalMs, timeoutMs), _time);
