@@ -60,10 +60,19 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         _proxy.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
         _proxy.BeginOutputReadLine();
         _proxy.BeginErrorReadLine();
-        var listening = await Eventually.TrueAsync(() => _output.Any(l => l.Contains("Application started", StringComparison.Ordinal)) || _proxy.HasExited, TimeSpan.FromSeconds(30));
-        Assert.True(listening && !_proxy.HasExited, string.Join('\n', _output));
-        using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
-        Assert.True(await Eventually.StatusAsync(client, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(15)), "no active node: " + string.Join('\n', _output));
+        try
+        {
+            var listening = await Eventually.TrueAsync(() => _output.Any(l => l.Contains("Application started", StringComparison.Ordinal)) || _proxy.HasExited, TimeSpan.FromSeconds(30));
+            Assert.True(listening && !_proxy.HasExited, string.Join('\n', _output));
+            using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
+            Assert.True(await Eventually.StatusAsync(client, "/drapi/v1/ping", HttpStatusCode.OK, TimeSpan.FromSeconds(15)), "no active node: " + string.Join('\n', _output));
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when InitializeAsync throws: the process must not outlive the test.
+            _proxy.Kill(entireProcessTree: true);
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
