@@ -21,11 +21,12 @@
 #   none     no load: the pair keeps running until Ctrl-C (to try it by hand).
 #
 # Usage: scripts/pair-lab.sh --mode l7|l4 [--scenario rolling|kill|none] [--rate N] [--steady-s N] [--hold-s N]
-#                            [--shutdown-delay N]
+#                            [--shutdown-delay N] [--node-delay-ms N]
 #   --rate            requests a second through the balancer (default 100)
 #   --steady-s        load before the first step and after the last (default 3)
 #   --hold-s          kill: how long traffic runs on the survivor, and on both after the restart (default 4)
 #   --shutdown-delay  EDGEPROXY_SHUTDOWN_DELAY of the instances in seconds (default 3; 0 shows what the delay buys)
+#   --node-delay-ms   the nodes answer this much later (default 0): more requests in flight when an instance dies
 # Needs the .NET 10 SDK and HAProxy (installed with apt-get when missing and run as root), curl and jq.
 # Exit: 0 checks passed (and, for rolling, no client error); 1 otherwise; 2 cannot run here.
 set -euo pipefail
@@ -33,7 +34,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-mode="" scenario=none rate=100 steady_s=3 hold_s=4 shutdown_delay=3
+mode="" scenario=none rate=100 steady_s=3 hold_s=4 shutdown_delay=3 node_delay_ms=0
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while (($#)); do
   case "$1" in
@@ -43,13 +44,15 @@ while (($#)); do
     --steady-s) steady_s=${2:-}; shift 2 ;;
     --hold-s) hold_s=${2:-}; shift 2 ;;
     --shutdown-delay) shutdown_delay=${2:-}; shift 2 ;;
+    --node-delay-ms) node_delay_ms=${2:-}; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "pair-lab: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ "$mode" == l7 || "$mode" == l4 ]] || { echo "pair-lab: --mode l7 or --mode l4 is required (see --help)" >&2; exit 2; }
 [[ "$scenario" =~ ^(rolling|kill|none)$ ]] || { echo "pair-lab: --scenario is rolling, kill or none" >&2; exit 2; }
-[[ "$rate$steady_s$hold_s$shutdown_delay" =~ ^[0-9]+$ ]] || { echo "pair-lab: --rate, --steady-s, --hold-s and --shutdown-delay take whole numbers" >&2; exit 2; }
+[[ "$rate$steady_s$hold_s$shutdown_delay$node_delay_ms" =~ ^[0-9]+$ ]] \
+  || { echo "pair-lab: --rate, --steady-s, --hold-s, --shutdown-delay and --node-delay-ms take whole numbers" >&2; exit 2; }
 
 balancer=127.0.0.30
 frontend=127.0.0.1:9443
@@ -207,6 +210,10 @@ start_simulator publisher 127.0.0.11
 start_simulator subscriber 127.0.0.12 --standby
 wait_until 30 "the publisher simulator listening" port_in_use 127.0.0.11 "$node_port"
 wait_until 30 "the subscriber simulator listening" port_in_use 127.0.0.12 "$node_port"
+for node in 127.0.0.11 127.0.0.12; do
+  wait_until 30 "the simulator admin port on $node" port_in_use "$node" "$admin_port"
+  curl -sf -X POST "http://$node:$admin_port/admin/delay?ms=$node_delay_ms" >/dev/null || die "could not set the node delay on $node"
+done
 for name in a b; do
   start_edge "$name"
 done
@@ -351,7 +358,7 @@ wait "$drill_pid" || die "the load generator failed: $(cat "$state/drill.txt")"
 drill_pid=""
 
 echo
-echo "pair-lab: mode $mode, scenario $scenario, EDGEPROXY_SHUTDOWN_DELAY=${shutdown_delay}s (HAProxy deploy/haproxy/edgeproxy-$mode.cfg; logs in .pair-lab/$mode/)"
+echo "pair-lab: mode $mode, scenario $scenario, EDGEPROXY_SHUTDOWN_DELAY=${shutdown_delay}s, node delay ${node_delay_ms} ms (HAProxy deploy/haproxy/edgeproxy-$mode.cfg; logs in .pair-lab/$mode/)"
 cat "$state/drill.txt"
 printf '  %s\n' "${notes[@]}"
 summary="$(grep '^SUMMARY' "$state/drill.txt")"

@@ -130,7 +130,7 @@ internal sealed class LoadGenerator : IAsyncDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return new Outcome(_clock.Elapsed, "ping", 0, null, ex.GetType().Name);
+            return new Outcome(_clock.Elapsed, "ping", 0, null, Describe(ex));
         }
     }
 
@@ -145,8 +145,20 @@ internal sealed class LoadGenerator : IAsyncDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return new Outcome(_clock.Elapsed, "create", 0, null, ex.GetType().Name);
+            return new Outcome(_clock.Elapsed, "create", 0, null, Describe(ex));
         }
+    }
+
+    /// <summary>The exception type and, when it wraps another, the innermost message ("the response ended prematurely").</summary>
+    private static string Describe(Exception ex)
+    {
+        var inner = ex;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return inner == ex ? ex.GetType().Name : $"{ex.GetType().Name} ({inner.Message.TrimEnd('.')})";
     }
 
     private static string? Field(string json, string name)

@@ -44,7 +44,7 @@ internal static class PairDrill
             var errors = during.Where(o => !o.Success).ToList();
             var span = errors.Count == 0
                 ? ""
-                : string.Create(inv, $" (first {(errors[0].At - start).TotalMilliseconds:0} ms, last {(errors[^1].At - start).TotalMilliseconds:0} ms after the mark): {Kinds(errors)}");
+                : string.Create(inv, $" (first {(errors.Min(e => e.At) - start).TotalMilliseconds:0} ms, last {(errors.Max(e => e.At) - start).TotalMilliseconds:0} ms after the mark): {Kinds(errors)}");
             Console.WriteLine(string.Create(inv, $"  +{start.TotalSeconds,6:0.0} s  {marks[i].Label,-28} {during.Count,6} requests, {errors.Count} errors{span}"));
         }
 
