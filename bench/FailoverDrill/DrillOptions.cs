@@ -26,6 +26,8 @@ internal sealed record DrillOptions
     /// <summary>Steady load after the restore, before the next kill (the restored node passes RISE probes meanwhile).</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(4);
 
+    public LoadSettings Load => new(Proxy, CaPath, RatePerSecond, Workers, Sources: []);
+
     public const string Usage = """
         FailoverDrill: steady load through EdgeProxy while the active Cloud Connect node is killed and restored.
           --proxy URL --ca FILE --publisher-admin URL --subscriber-admin URL

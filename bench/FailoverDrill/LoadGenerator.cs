@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
@@ -10,18 +11,19 @@ namespace FailoverDrill;
 
 /// <summary>
 /// Paced load through the proxy: each worker alternates a DR ping (whose body names the node that answered) and a
-/// task creation, at a fixed total rate, and records every outcome.
+/// task creation, at a fixed total rate, and records every outcome. With source addresses, worker N connects from
+/// source N modulo their count, so the proxy sees several clients.
 /// </summary>
 internal sealed class LoadGenerator : IAsyncDisposable
 {
-    private readonly HttpClient _client;
-    private readonly DrillOptions _options;
+    private readonly HttpClient[] _clients;
+    private readonly LoadSettings _options;
     private readonly Stopwatch _clock;
     private readonly ConcurrentQueue<Outcome> _outcomes = new();
     private readonly CancellationTokenSource _stop = new();
     private Task[] _workers = [];
 
-    public LoadGenerator(DrillOptions options, Stopwatch clock)
+    public LoadGenerator(LoadSettings options, Stopwatch clock)
     {
         _options = options;
         _clock = clock;
@@ -29,15 +31,9 @@ internal sealed class LoadGenerator : IAsyncDisposable
         trust.ImportFromPemFile(options.CaPath);
         var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
         policy.CustomTrustStore.AddRange(trust);
-        _client = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy },
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        })
-        {
-            BaseAddress = options.Proxy,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
+        _clients = options.Sources.Count == 0
+            ? [CreateClient(options.Proxy, policy, source: null)]
+            : [.. options.Sources.Select(source => CreateClient(options.Proxy, policy, source))];
     }
 
     public IReadOnlyList<Outcome> Outcomes => [.. _outcomes];
@@ -58,7 +54,11 @@ internal sealed class LoadGenerator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        _client.Dispose();
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
         _stop.Dispose();
     }
 
@@ -82,15 +82,47 @@ internal sealed class LoadGenerator : IAsyncDisposable
             }
 
             next += period;
-            _outcomes.Enqueue(i % 2 == 0 ? await PingAsync() : await CreateTaskAsync(worker, i));
+            var client = _clients[worker % _clients.Length];
+            _outcomes.Enqueue(i % 2 == 0 ? await PingAsync(client) : await CreateTaskAsync(client, worker, i));
         }
     }
 
-    private async Task<Outcome> PingAsync()
+    private static HttpClient CreateClient(Uri proxy, X509ChainPolicy policy, IPAddress? source)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy },
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+        if (source is not null)
+        {
+            handler.ConnectCallback = (context, cancellationToken) => ConnectFromAsync(source, context.DnsEndPoint, cancellationToken);
+        }
+
+        return new HttpClient(handler) { BaseAddress = proxy, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress source, DnsEndPoint target, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(source.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(target, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<Outcome> PingAsync(HttpClient client)
     {
         try
         {
-            using var response = await _client.GetAsync("drapi/v1/ping");
+            using var response = await client.GetAsync("drapi/v1/ping");
             var body = await response.Content.ReadAsStringAsync();
             return response.IsSuccessStatusCode
                 ? new Outcome(_clock.Elapsed, "ping", (int)response.StatusCode, Field(body, "node"), null)
@@ -98,23 +130,35 @@ internal sealed class LoadGenerator : IAsyncDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return new Outcome(_clock.Elapsed, "ping", 0, null, ex.GetType().Name);
+            return new Outcome(_clock.Elapsed, "ping", 0, null, Describe(ex));
         }
     }
 
-    private async Task<Outcome> CreateTaskAsync(int worker, long i)
+    private async Task<Outcome> CreateTaskAsync(HttpClient client, int worker, long i)
     {
         try
         {
-            using var response = await _client.PostAsJsonAsync("drapi/v1/tasks", new { mediaType = "chat", name = $"drill {worker}-{i}" });
+            using var response = await client.PostAsJsonAsync("drapi/v1/tasks", new { mediaType = "chat", name = $"drill {worker}-{i}" });
             var body = await response.Content.ReadAsStringAsync();
             return new Outcome(_clock.Elapsed, "create", (int)response.StatusCode, null,
                 response.StatusCode == HttpStatusCode.Created ? null : Field(body, "error") ?? Field(body, "status") ?? "status");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return new Outcome(_clock.Elapsed, "create", 0, null, ex.GetType().Name);
+            return new Outcome(_clock.Elapsed, "create", 0, null, Describe(ex));
         }
+    }
+
+    /// <summary>The exception type and, when it wraps another, the innermost message ("the response ended prematurely").</summary>
+    private static string Describe(Exception ex)
+    {
+        var inner = ex;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return inner == ex ? ex.GetType().Name : $"{ex.GetType().Name} ({inner.Message.TrimEnd('.')})";
     }
 
     private static string? Field(string json, string name)

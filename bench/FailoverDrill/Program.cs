@@ -4,6 +4,13 @@ using FailoverDrill;
 
 // Kills and restores the active Cloud Connect node several times under steady load through EdgeProxy and reports what
 // the clients saw. bench/failover-drill.sh starts the simulators and EdgeProxy and then runs this.
+// "FailoverDrill pair ...": steady load through the balancer in front of an EdgeProxy pair while scripts/pair-lab.sh
+// restarts or kills the instances (PairDrill).
+if (args is ["pair", .. var pairArgs])
+{
+    return await PairDrill.RunAsync(PairOptions.Parse(pairArgs));
+}
+
 var options = DrillOptions.Parse(args);
 using var admin = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 var clock = Stopwatch.StartNew();
@@ -14,7 +21,7 @@ Task SetModeAsync(string node, string mode) => PostAsync(admin, new Uri(node == 
 await SetModeAsync("publisher", "active");
 await SetModeAsync("subscriber", options.Scenario == "hot" ? "active" : "standby");
 
-await using (var load = new LoadGenerator(options, clock))
+await using (var load = new LoadGenerator(options.Load, clock))
 {
     load.Start();
     await Task.Delay(options.Settle);

@@ -171,11 +171,13 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
             using var readyz = await status.GetAsync("/readyz");
             return readyz.StatusCode == HttpStatusCode.ServiceUnavailable && (await readyz.Content.ReadAsStringAsync()).Contains("shutting down", StringComparison.Ordinal);
         }, TimeSpan.FromSeconds(1.5)), string.Join('\n', _output));
-        // ...while clients it still sends are served, on new connections too.
+        // ...while clients it still sends are served, on new connections too, and told to reconnect: behind an L4
+        // balancer a keep-alive connection would otherwise stay on this instance until its listeners close.
         using var fresh = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
         using (var served = await fresh.PostAsync("/drapi/v1/tasks", JsonContent.Create(new { mediaType = "chat", name = "while draining" })))
         {
             Assert.Equal(HttpStatusCode.Created, served.StatusCode);
+            Assert.True(served.Headers.ConnectionClose, "a response while draining must carry Connection: close");
         }
 
         Assert.False(_proxy.HasExited);
