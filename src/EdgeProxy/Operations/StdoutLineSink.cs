@@ -10,9 +10,9 @@ namespace EdgeProxy.Operations;
 /// Log lines to stdout without a write per line and without ever holding a request: each event is
 /// formatted where it is logged (so it dies young, in gen0) and its bytes are appended to a buffer; a
 /// background thread writes the buffer every 50 ms while lines keep coming, or at once when 256 KB are
-/// waiting. Only a line arriving after the writer found nothing to write wakes it: under load the writer
-/// runs on its own timer and a request never pays for a wake-up (it did twice per 64 KB before, about 570
-/// times a second at full load, bench/README.md).
+/// waiting. Only a line arriving after 50 ms without any wakes it: under load the writer runs on its own
+/// timer and a request never pays for a wake-up (before, the first line of every batch woke it, and so did
+/// every 64 KB: about 570 wake-ups a second at full load, bench/README.md).
 /// If stdout stops draining, lines beyond 8 MB waiting are dropped and counted in a warning line rather
 /// than blocking requests or growing memory. Hand-written because Serilog's console sink writes and
 /// flushes every event on the logging thread (a system call per request for the access log, and with
@@ -97,9 +97,12 @@ public sealed class StdoutLineSink : ILogEventSink, IDisposable
 
     private void WriteLoop()
     {
+        var wrote = false;
         while (!_stopping)
         {
-            if (Park())
+            // Parked only after a whole FlushDelay brought no line: under steady load, even a light one, the writer runs
+            // on its own timer, however quickly it empties the buffer.
+            if (!wrote && Park())
             {
                 _wake.WaitOne();
             }
@@ -109,7 +112,7 @@ public sealed class StdoutLineSink : ILogEventSink, IDisposable
                 _wake.WaitOne(FlushDelay);
             }
 
-            WritePending();
+            wrote = WritePending();
         }
 
         WritePending();
@@ -132,7 +135,8 @@ public sealed class StdoutLineSink : ILogEventSink, IDisposable
         }
     }
 
-    private void WritePending()
+    // Returns whether there was anything to write.
+    private bool WritePending()
     {
         long dropped;
         lock (_sync)
@@ -150,15 +154,19 @@ public sealed class StdoutLineSink : ILogEventSink, IDisposable
                     [new LogEventProperty("DroppedLines", new ScalarValue(dropped)), new LogEventProperty("SourceContext", new ScalarValue(typeof(StdoutLineSink).FullName))]), _writing);
             }
 
-            if (_writing.WrittenCount > 0)
+            if (_writing.WrittenCount == 0)
             {
-                _output.Write(_writing.WrittenSpan);
-                _output.Flush();
+                return false;
             }
+
+            _output.Write(_writing.WrittenSpan);
+            _output.Flush();
+            return true;
         }
         catch (IOException ex)
         {
             SelfLog.WriteLine("EdgeProxy log writer: stdout write failed, {0} bytes lost: {1}", _writing.WrittenCount, ex.Message);
+            return true;
         }
         finally
         {
