@@ -10,9 +10,9 @@ namespace EdgeProxy.Operations;
 /// Log lines to stdout without a write per line and without ever holding a request: each event is
 /// formatted where it is logged (so it dies young, in gen0) and its bytes are appended to a buffer; a
 /// background thread writes the buffer every 50 ms while lines keep coming, or at once when 256 KB are
-/// waiting. Only a line arriving after 50 ms without any wakes it: under load the writer runs on its own
-/// timer and a request never pays for a wake-up (before, the first line of every batch woke it, and so did
-/// every 64 KB: about 570 wake-ups a second at full load, bench/README.md).
+/// waiting. Otherwise only a line arriving after 50 ms without any wakes it: under load the writer runs on its
+/// own timer and requests seldom pay for a wake-up (before, the first line of every batch woke it, and so did
+/// every 64 KB: about 500 wake-ups a second at full load, bench/README.md, Round 3).
 /// If stdout stops draining, lines beyond 8 MB waiting are dropped and counted in a warning line rather
 /// than blocking requests or growing memory. Hand-written because Serilog's console sink writes and
 /// flushes every event on the logging thread (a system call per request for the access log, and with
