@@ -72,6 +72,9 @@ ENV ASPNETCORE_HTTP_PORTS=
 # With one CPU the runtime waits ten times longer (1 s of quiet) before optimising hot code: under
 # steady load that took about a minute at a third of full speed (bench/README.md). 0 optimises at once.
 ENV DOTNET_TC_CallCountingDelayMs=0
+# A thread-pool thread that runs out of work spins before it sleeps; on EdgeProxy's one core that spinning takes the
+# core from the I/O thread (3-5 context switches per request at a fixed 1,000 req/s, bench/README.md). 0 sleeps at once.
+ENV DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
 # OpenSSL enforces EdgeProxy's TLS policy (ECDHE + AEAD only) itself, so .NET can cache one TLS context
 # per certificate instead of building one per handshake (see TlsCipherPolicy, bench/README.md).
 ENV OPENSSL_CONF=/app/openssl-edgeproxy.cnf

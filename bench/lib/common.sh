@@ -174,11 +174,12 @@ publish() { # name project output-dir: a Release build, its log in logs/build-DI
 }
 
 # The runtime settings for EdgeProxy and the two floors alike: one core, as the peers get, and
-# DOTNET_TC_CallCountingDelayMs and OPENSSL_CONF as the container image sets them (see the Dockerfile).
+# DOTNET_TC_CallCountingDelayMs, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit and OPENSSL_CONF as the container
+# image sets them (see the Dockerfile).
 # BENCH_EDGEPROXY_ENV adds more (space-separated NAME=VALUE), e.g. to try a GC setting.
 dotnet_env() {
   # shellcheck disable=SC2086
-  echo DOTNET_PROCESSOR_COUNT=1 DOTNET_TC_CallCountingDelayMs=0 "OPENSSL_CONF=$BENCH_STATE/edgeproxy/openssl-edgeproxy.cnf" ${BENCH_EDGEPROXY_ENV:-}
+  echo DOTNET_PROCESSOR_COUNT=1 DOTNET_TC_CallCountingDelayMs=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "OPENSSL_CONF=$BENCH_STATE/edgeproxy/openssl-edgeproxy.cnf" ${BENCH_EDGEPROXY_ENV:-}
 }
 
 build_edgeproxy() { publish EdgeProxy "$repo_dir/src/EdgeProxy/EdgeProxy.csproj" "$BENCH_STATE/edgeproxy"; }

@@ -41,6 +41,7 @@ public static class EdgeProxyApp
         builder.Services.AddSingleton<ConnectionCounter>();
         builder.Services.AddSingleton<EdgeMetrics>();
         builder.Services.AddSingleton<ProcessClock>();
+        builder.Services.AddSingleton<InternalEndpoints>();
         builder.Services.AddSingleton<FailoverMetrics>();
         builder.Services.AddHostedService<CertificateExpiryMetrics>();
         builder.Services.AddSingleton<ConnectionLimit>();
@@ -69,7 +70,7 @@ public static class EdgeProxyApp
         ObserveReloads(app);
 
         // The status listener answers only its own endpoints and never reaches the proxy.
-        app.MapWhen(ListenerKind.IsInternal, internalApp => internalApp.Run(InternalEndpoints.HandleAsync));
+        app.MapWhen(ListenerKind.IsInternal, internalApp => internalApp.Run(app.Services.GetRequiredService<InternalEndpoints>().HandleAsync));
         app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<EdgeRequestMiddleware>();
         app.UseMiddleware<AdmissionMiddleware>();

@@ -9,11 +9,10 @@ namespace EdgeProxy.Operations;
 /// and the status page at <c>/</c>. Dispatched by path here rather than through endpoint routing so the public route
 /// table (the proxy routes) is never reachable from this port and vice versa.
 /// </summary>
-public static class InternalEndpoints
+public sealed class InternalEndpoints(ProxyState state, ActiveNodeTracker tracker, EdgeMetrics metrics, ProcessClock clock, TimeProvider time, Hosting.Draining draining)
 {
-    public static Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         var response = context.Response;
         response.Headers.CacheControl = "no-store";
         switch (context.Request.Path.Value)
@@ -25,13 +24,11 @@ public static class InternalEndpoints
                 return ReadyAsync(context);
             case "/reverseproxy_status":
                 response.ContentType = "application/json";
-                var report = StatusReport.Create(services.GetRequiredService<ProxyState>(), services.GetRequiredService<ActiveNodeTracker>(),
-                    services.GetRequiredService<EdgeMetrics>(), services.GetRequiredService<ProcessClock>().StartedAt,
-                    services.GetRequiredService<TimeProvider>().GetUtcNow());
+                var report = StatusReport.Create(state, tracker, metrics, clock.StartedAt, time.GetUtcNow());
                 return JsonSerializer.SerializeAsync(response.Body, report, StatusJsonContext.Default.StatusReport, context.RequestAborted);
             case "/metrics":
                 response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                return services.GetRequiredService<EdgeMetrics>().Registry.CollectAndExportAsTextAsync(response.Body, context.RequestAborted);
+                return metrics.Registry.CollectAndExportAsTextAsync(response.Body, context.RequestAborted);
             default:
                 if (context.Request.Path.Value is { } path && StatusPageAssets.TryGet(path, out var content, out var contentType))
                 {
@@ -45,11 +42,10 @@ public static class InternalEndpoints
         }
     }
 
-    private static Task ReadyAsync(HttpContext context)
+    private Task ReadyAsync(HttpContext context)
     {
-        var snapshot = context.RequestServices.GetRequiredService<ActiveNodeTracker>().Snapshot;
-        var version = context.RequestServices.GetRequiredService<ProxyState>().Current.Version;
-        var draining = context.RequestServices.GetRequiredService<Hosting.Draining>();
+        var snapshot = tracker.Snapshot;
+        var version = state.Current.Version;
         if (draining.IsDraining)
         {
             return Text(context.Response, StatusCodes.Status503ServiceUnavailable, $"not ready: configuration {version}, shutting down since {draining.Since:O}\n");

@@ -60,6 +60,21 @@ public sealed class StdoutLineSinkTests
     }
 
     [Fact]
+    public void LineAfterTheWriterWentIdle_WakesIt_WithoutWaitingForDispose()
+    {
+        var output = new RecordingStream();
+        using var logger = new LoggerConfiguration().WriteTo.Sink(new StdoutLineSink(output)).CreateLogger();
+        logger.Information("first {Line}", 1);
+        Assert.True(output.WaitForLines(1, TimeSpan.FromSeconds(10)), "the first line was not written");
+
+        // The writer has written everything and parked without a timeout: only this line can wake it.
+        logger.Information("second {Line}", 2);
+
+        Assert.True(output.WaitForLines(2, TimeSpan.FromSeconds(10)), "a line after an idle writer waited for dispose");
+        Assert.Contains("\"Line\":2", output.Lines()[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StalledOutput_DropsLinesBeyondTheLimit_AndSaysHowMany()
     {
         var output = new RecordingStream { Stalled = true };
@@ -112,6 +127,24 @@ public sealed class StdoutLineSinkTests
 
         public void Release() => _released.Set();
 
+        public bool WaitForLines(int count, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            lock (_bytes)
+            {
+                while (Lines().Length < count)
+                {
+                    var left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero || !Monitor.Wait(_bytes, left))
+                    {
+                        return Lines().Length >= count;
+                    }
+                }
+
+                return true;
+            }
+        }
+
         public string[] Lines()
         {
             lock (_bytes)
@@ -132,6 +165,7 @@ public sealed class StdoutLineSinkTests
             {
                 Writes++;
                 _bytes.Write(buffer);
+                Monitor.PulseAll(_bytes);
             }
 
             _firstWrite.TrySetResult(Encoding.UTF8.GetString(buffer));
@@ -176,6 +210,27 @@ public sealed class JsonLineFormatterTests
         Assert.Equal(JsonValueKind.Null, ours.RootElement.GetProperty("Missing").ValueKind);
         Assert.Equal(logEvent.Timestamp.UtcDateTime, ours.RootElement.GetProperty("@t").GetDateTime());
         Assert.False(ours.RootElement.TryGetProperty("@l", out _), "Information is the default level and is left out");
+    }
+
+    [Fact]
+    public void AccessLogLine_HasEveryPropertyOnce_AndNoRenderedMessage()
+    {
+        var logEvent = Event(LogEventLevel.Information, "{Method} {Path} {Status} {DurationMs:0.0} ms tracking {TrackingId}", null,
+            ("Method", new ScalarValue("GET")), ("Path", new ScalarValue("/drapi/v1/tasks?from=*")), ("Status", new ScalarValue(200)),
+            ("DurationMs", new ScalarValue(3.25)), ("TrackingId", new ScalarValue("track-7")), ("SourceContext", new ScalarValue(AccessLog.Category)));
+
+        var line = Format(logEvent);
+
+        using var ours = JsonDocument.Parse(line);
+        using var serilogs = JsonDocument.Parse(SerilogFormat(logEvent));
+        Assert.False(ours.RootElement.TryGetProperty("@m", out _), "the access log's message would only repeat its properties");
+        Assert.Equal(serilogs.RootElement.GetProperty("@i").GetString(), ours.RootElement.GetProperty("@i").GetString());
+        foreach (var property in serilogs.RootElement.EnumerateObject().Where(p => !p.Name.StartsWith('@')))
+        {
+            Assert.Equal(property.Value.GetRawText(), ours.RootElement.GetProperty(property.Name).GetRawText());
+        }
+
+        Assert.Equal(2, line.Split("track-7").Length); // the value once, not again in a message
     }
 
     [Fact]
