@@ -303,7 +303,7 @@ fi
 started=$SECONDS
 podman stop --time 30 "$proxy" >/dev/null 2>&1
 exit_code="$(podman inspect "$proxy" --format '{{.State.ExitCode}}')"
-if [ "$exit_code" = 0 ] && podman logs "$proxy" 2>&1 | grep -q 'Application is shutting down'; then
+if [ "$exit_code" = 0 ] && grep -q 'Application is shutting down' <<<"$(podman logs "$proxy" 2>&1)"; then
   pass "stop: podman stop (SIGTERM) -> EdgeProxy shut down cleanly, exit code 0 ($(elapsed "$started"))"
 else
   podman logs "$proxy" 2>&1 | tail -n 10
@@ -321,7 +321,7 @@ chmod a+r "$single"
   --health-interval=disable "${hardening[@]}" -v "$single:/etc/edgeproxy/env/cloudconnect.env:ro" \
   -v "$root/certs-sample:/etc/edgeproxy/ssl:ro" -e LAB_CERTS_DIR=/etc/edgeproxy/ssl "$image" >>"$work/run.log" 2>&1
 started=$SECONDS
-until podman logs "$single_proxy" 2>&1 | grep -q 'Now listening on'; do
+until grep -q 'Now listening on' <<<"$(podman logs "$single_proxy" 2>&1)"; do
   ((SECONDS - started < 30)) || break
   sleep 0.5
 done
@@ -332,7 +332,7 @@ cat "$work/single.new" >"$single"
 started=$SECONDS
 reloaded=false
 while ((SECONDS - started < 20)); do
-  if podman logs "$single_proxy" 2>&1 | grep -F '"EventId":{"Id":1101' | grep -q 'NGX_CLOUDCONNECT_CLIENT_IPS'; then
+  if grep -F '"EventId":{"Id":1101' <<<"$(podman logs "$single_proxy" 2>&1)" | grep -q 'NGX_CLOUDCONNECT_CLIENT_IPS'; then
     reloaded=true
     break
   fi

@@ -106,11 +106,22 @@ done
 
 # What the quick start promises, once its blocks ran.
 if ((${#blocks[@]})) && [ -z "$broken" ]; then
-  user="$(podman top edgeproxy huser 2>/dev/null | awk 'NR==2 { print $1 }')"
-  ready="$(curl -sS --max-time 3 http://127.0.0.1:10001/readyz)"
-  status="$(curl -sS --max-time 3 http://127.0.0.1:10001/reverseproxy_status)"
-  if [ "$user" = 10001 ] && [[ "$ready" == *"ready: configuration "* ]] && grep -q '"configuration"' <<<"$status" \
-    && podman logs edgeproxy 2>&1 | grep -q 'Now listening on: \\"https://\[::\]:443\\"'; then
+  # Polled with a deadline: on a loaded CI machine the first answers can take longer than a curl timeout.
+  started=$SECONDS
+  while :; do
+    user="$(podman top edgeproxy huser 2>/dev/null | awk 'NR==2 { print $1 }')"
+    ready="$(curl -sS --max-time 5 http://127.0.0.1:10001/readyz 2>/dev/null)"
+    status="$(curl -sS --max-time 5 http://127.0.0.1:10001/reverseproxy_status 2>/dev/null)"
+    logs="$(podman logs edgeproxy 2>&1)" # captured: grep -q on a pipe would fail the pipeline (SIGPIPE, pipefail)
+    if [ "$user" = 10001 ] && [[ "$ready" == *"ready: configuration "* ]] && grep -q '"configuration"' <<<"$status" \
+      && grep -q 'Now listening on: \\"https://\[::\]:443\\"' <<<"$logs"; then
+      promised=true
+      break
+    fi
+    ((SECONDS - started < 30)) || { promised=false; break; }
+    sleep 1
+  done
+  if $promised; then
     pass "quick start: the container serves 443 as uid 10001; /readyz ('$ready') and /reverseproxy_status answer on the host's 127.0.0.1:10001"
   else
     fail "quick start: expected uid 10001, 443 bound and the status port on the host's loopback; got user '$user', readyz '$ready'"

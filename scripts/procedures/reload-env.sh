@@ -52,7 +52,7 @@ prepare_env "$root/env/webex-eu-london.env" "$work/single/eu.env"
 podman run -d --name "$single" --network none --sysctl net.ipv4.ip_unprivileged_port_start=443 --health-interval=disable \
   "${hardening[@]}" -v "$work/single/eu.env:/etc/edgeproxy/env/cloudconnect.env:ro" -v "$work/ssl:/etc/edgeproxy/ssl:ro" "$image" >/dev/null
 started=$SECONDS
-until podman logs "$single" 2>&1 | grep -q '"Id":1009,'; do
+until grep -q '"Id":1009,' <<<"$(podman logs "$single" 2>&1)"; do
   ((SECONDS - started < 60)) || break
   sleep 0.5
 done
