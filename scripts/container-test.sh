@@ -256,7 +256,7 @@ post_task() {
     -d '{"mediaType":"chat","name":"container test"}' https://edgeproxy.lab.local/drapi/v1/tasks 2>>"$work/curl.log"
 }
 # node_saw ADDRESS TRACKING-ID: did the simulator at ADDRESS record a request with that tracking id?
-node_saw() { in_netns curl -sS --max-time 5 "http://$1:18445/admin/requests" 2>>"$work/curl.log" | grep -q "\"$2\""; }
+node_saw() { [[ "$(in_netns curl -sS --max-time 5 "http://$1:18445/admin/requests" 2>>"$work/curl.log")" == *"\"$2\""* ]]; }
 node_mode() { in_netns curl -sS --max-time 5 -X POST "http://$1:18445/admin/mode/$2" -o /dev/null 2>>"$work/curl.log"; }
 
 # Ready (/readyz 200) once the probes found the active node: the simulators started after EdgeProxy, so its
@@ -332,7 +332,7 @@ cat "$work/single.new" >"$single"
 started=$SECONDS
 reloaded=false
 while ((SECONDS - started < 20)); do
-  if grep -F '"EventId":{"Id":1101' <<<"$(podman logs "$single_proxy" 2>&1)" | grep -q 'NGX_CLOUDCONNECT_CLIENT_IPS'; then
+  if [[ "$(grep -F '"EventId":{"Id":1101' <<<"$(podman logs "$single_proxy" 2>&1)")" == *NGX_CLOUDCONNECT_CLIENT_IPS* ]]; then
     reloaded=true
     break
   fi

@@ -94,13 +94,14 @@ wait_ready() {
 }
 
 # events NAME ID: the log lines of event ID so far.
-events() { podman logs "$1" 2>&1 | grep -F "\"EventId\":{\"Id\":$2,"; }
+# The log is read whole first: with pipefail, a reader that stops early (grep -q) would fail the pipeline by SIGPIPE.
+events() { local log; log="$(podman logs "$1" 2>&1)"; grep -F "\"EventId\":{\"Id\":$2," <<<"$log"; }
 
 # wait_event NAME ID SECONDS PATTERN [BEFORE]: until a line of event ID after the first BEFORE ones matches PATTERN.
 wait_event() {
   local started=$SECONDS
   while ((SECONDS - started < $3)); do
-    events "$1" "$2" | tail -n +"$((${5:-0} + 1))" | grep -qF -- "$4" && return 0
+    [[ "$(events "$1" "$2" | tail -n +"$((${5:-0} + 1))")" == *"$4"* ]] && return 0
     sleep 0.5
   done
   return 1
