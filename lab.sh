@@ -92,7 +92,7 @@ cat <<INFO
 
  List tasks:            curl --cacert certs-sample/ca.crt 'https://127.0.0.1:8443/drapi/v1/tasks?from=0'
  Internal endpoint:     curl --cacert certs-sample/ca.crt https://127.0.0.1:8443/drapi/v1/status   (404 at the edge)
- Fail over to the subscriber (traffic follows within RISE x INTERVAL, 2 s in the lab):
+ Fail over to the subscriber (traffic follows at once: the old node's first standby 503 is sent on to the new one):
    curl -X POST http://127.0.0.12:18445/admin/mode/active; curl -X POST http://127.0.0.11:18445/admin/mode/standby
  Kill the active node:  curl -X POST http://127.0.0.11:18445/admin/mode/dead   (back: .../admin/mode/active)
 ============================================================================
