@@ -115,8 +115,7 @@ public sealed class NodeForwarder
         StandbyHold? hold = null;
         if (!isDataConn)
         {
-            // With no wait allowed, a standby answer goes on only to a node that is healthy now.
-            hold = new StandbyHold(body, () => wait > TimeSpan.Zero || _tracker.Snapshot[info.Node!.Value.Other()].Health == NodeHealth.Healthy);
+            hold = new StandbyHold(body, wait, _tracker, info);
             context.Features.Set(hold);
         }
 
