@@ -218,18 +218,10 @@ public sealed class FailoverTests
     [Fact]
     public async Task NonIdempotentRequest_NodeDiesAfterReceivingIt_IsNotReplayed()
     {
-        await using var lab = await ProxyHarness.StartAsync(o =>
-        {
-            o.SubscriberMode = NodeMode.Active;
-            o.HealthCheck(NoProbesDuringTest);
-        });
+        await using var lab = await StartWithSlowPublisherAsync();
         using var client = lab.CreateClient();
-        lab.Publisher.Delay = TimeSpan.FromSeconds(30);
 
-        var pending = client.PostAsJsonAsync("/drapi/v1/tasks", new { mediaType = "chat", name = "in flight" });
-        await Eventually(() => ProxyHarness.Proxied(lab.Publisher).Any(r => r.Method == "POST"), "the publisher to receive the POST");
-        lab.Publisher.Mode = NodeMode.Dead;
-        using var response = await pending;
+        using var response = await KillPublisherOnceItHasAsync(lab, "POST", client.PostAsJsonAsync("/drapi/v1/tasks", new { mediaType = "chat", name = "in flight" }));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("not replayed", (await ErrorAsync(response)).Reason, StringComparison.Ordinal);
@@ -242,18 +234,10 @@ public sealed class FailoverTests
     [Fact]
     public async Task IdempotentRequest_NodeDiesAfterReceivingIt_IsRetriedOnOtherNode()
     {
-        await using var lab = await ProxyHarness.StartAsync(o =>
-        {
-            o.SubscriberMode = NodeMode.Active;
-            o.HealthCheck(NoProbesDuringTest);
-        });
+        await using var lab = await StartWithSlowPublisherAsync();
         using var client = lab.CreateClient();
-        lab.Publisher.Delay = TimeSpan.FromSeconds(30);
 
-        var pending = client.GetAsync("/drapi/v1/tasks?from=0");
-        await Eventually(() => ProxyHarness.Proxied(lab.Publisher).Any(r => r.Path == "/drapi/v1/tasks"), "the publisher to receive the GET");
-        lab.Publisher.Mode = NodeMode.Dead;
-        using var response = await pending;
+        using var response = await KillPublisherOnceItHasAsync(lab, "GET", client.GetAsync("/drapi/v1/tasks?from=0"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(ProxyHarness.Proxied(lab.Subscriber), r => r.Method == "GET" && r.Path == "/drapi/v1/tasks");
@@ -265,19 +249,11 @@ public sealed class FailoverTests
     [InlineData(40 * 1024)] // over ASP.NET Core's 30 KB in-memory buffering, under EdgeProxy's 64 KB replay bound
     public async Task IdempotentRequestWithBody_NodeDiesAfterReceivingIt_IsReplayedWithTheSameBody(int size)
     {
-        await using var lab = await ProxyHarness.StartAsync(o =>
-        {
-            o.SubscriberMode = NodeMode.Active;
-            o.HealthCheck(NoProbesDuringTest);
-        });
+        await using var lab = await StartWithSlowPublisherAsync();
         using var client = lab.CreateClient();
-        lab.Publisher.Delay = TimeSpan.FromSeconds(30);
         var body = new string('r', size);
 
-        var pending = client.PutAsync("/drapi/v1/tasks/replayed", new StringContent(body));
-        await Eventually(() => ProxyHarness.Proxied(lab.Publisher).Any(r => r.Method == "PUT"), "the publisher to receive the PUT");
-        lab.Publisher.Mode = NodeMode.Dead;
-        using var response = await pending;
+        using var response = await KillPublisherOnceItHasAsync(lab, "PUT", client.PutAsync("/drapi/v1/tasks/replayed", new StringContent(body)));
 
         Assert.NotEqual(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal(body, Assert.Single(ProxyHarness.Proxied(lab.Publisher)).Body);
@@ -289,18 +265,11 @@ public sealed class FailoverTests
     [Fact]
     public async Task IdempotentRequestWithBodyOverTheReplayBound_NodeDiesAfterReceivingIt_IsNotReplayed()
     {
-        await using var lab = await ProxyHarness.StartAsync(o =>
-        {
-            o.SubscriberMode = NodeMode.Active;
-            o.HealthCheck(NoProbesDuringTest);
-        });
+        await using var lab = await StartWithSlowPublisherAsync();
         using var client = lab.CreateClient();
-        lab.Publisher.Delay = TimeSpan.FromSeconds(30);
 
-        var pending = client.PutAsync("/drapi/v1/tasks/too-big-to-replay", new StringContent(new string('r', ReplayableRequestBody.DefaultLimit + 1)));
-        await Eventually(() => ProxyHarness.Proxied(lab.Publisher).Any(r => r.Method == "PUT"), "the publisher to receive the PUT");
-        lab.Publisher.Mode = NodeMode.Dead;
-        using var response = await pending;
+        using var response = await KillPublisherOnceItHasAsync(lab, "PUT",
+            client.PutAsync("/drapi/v1/tasks/too-big-to-replay", new StringContent(new string('r', ReplayableRequestBody.DefaultLimit + 1))));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("not replayed", (await ErrorAsync(response)).Reason, StringComparison.Ordinal);
@@ -369,6 +338,27 @@ public sealed class FailoverTests
 
             await Task.Delay(10);
         }
+    }
+
+    // The subscriber is active, the publisher holds every request 30 s (from after the first probe round), and no probe
+    // runs during the test: only forwarded traffic can notice the publisher dying.
+    private static async Task<ProxyHarness> StartWithSlowPublisherAsync()
+    {
+        var lab = await ProxyHarness.StartAsync(o =>
+        {
+            o.SubscriberMode = NodeMode.Active;
+            o.HealthCheck(NoProbesDuringTest);
+        });
+        lab.Publisher.Delay = TimeSpan.FromSeconds(30);
+        return lab;
+    }
+
+    // The node dies after receiving the request: once the publisher recorded it, dead mode resets its connections.
+    private static async Task<HttpResponseMessage> KillPublisherOnceItHasAsync(ProxyHarness lab, string method, Task<HttpResponseMessage> pending)
+    {
+        await Eventually(() => ProxyHarness.Proxied(lab.Publisher).Any(r => r.Method == method), $"the publisher to receive the {method}");
+        lab.Publisher.Mode = NodeMode.Dead;
+        return await pending;
     }
 
     /// <summary>A client-facing reason names the cause, never a node's address, port or TLS detail.</summary>
