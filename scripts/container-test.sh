@@ -3,12 +3,13 @@
 # root filesystem, every capability dropped, no-new-privileges, env and certificates mounted read-only),
 # next to a publisher and a subscriber simulator from the image's simulator target, then checks it:
 # a task through EdgeProxy on Cisco's default port 443, the health check, failover, a clean SIGTERM stop.
+# Then the pair: HAProxy in front of two EdgeProxy containers in a pod, a rolling restart and a SIGKILL under load.
 # Then deploy/kubernetes: its checks, and its pod template played by `podman kube play` (traffic, ConfigMap reload).
 #
 # Needs root, podman, buildah, runc and debootstrap (no Docker engine), curl, nsenter, and the .NET 10
 # SDK on this machine when the .NET base images are missing (scripts/make-base-images.sh makes
-# stand-ins); python3 with PyYAML (python3-yaml) for the Kubernetes part, and npm for its schema check (NOT
-# CHECKED without it). Nothing is installed silently.
+# stand-ins); HAProxy and the .NET SDK for the pair (its load generator); python3 with PyYAML (python3-yaml)
+# for the Kubernetes part, and npm for its schema check (each NOT CHECKED without). Nothing is installed silently.
 #
 # Everything runs in a private network namespace owned by the EdgeProxy container (loopback only, so
 # nothing clashes with the lab or other tests on this machine): the simulators join it, and this
@@ -24,6 +25,7 @@ set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source scripts/lib/pair.sh
 require_failover=false
 for arg in "$@"; do
   case "$arg" in
@@ -61,11 +63,17 @@ proxy="edgeproxy-$run_id"
 publisher="edgeproxy-$run_id-publisher"
 subscriber="edgeproxy-$run_id-subscriber"
 single_proxy="edgeproxy-$run_id-single-file"
+pair_pod="edgeproxy-$run_id-pair" # its containers: $pair_pod-a, -b, -publisher, -subscriber
+pair_pids=() # HAProxy and the load generator of the pair check, while they run
 kube_suffix="-$run_id-kube" # podman names the played pod edgeproxy$kube_suffix, its containers edgeproxy$kube_suffix-NAME
 image=localhost/edgeproxy:container-test
 simulator_image=localhost/edgeproxy-simulator:container-test
 # runc, not crun, and explicit rlimits: what works on machines whose cgroup set-up crun rejects.
 podman_run=(podman --runtime runc run --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+# The same for the containers podman makes itself (a pod's infra container, kube play's): CONTAINERS_CONF="$containers_conf".
+containers_conf="$work/containers.conf"
+printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n[engine]\nruntime = "runc"\n' >"$containers_conf"
+
 # The production hardening, applied to every container of the test.
 hardening=(--read-only --cap-drop ALL --security-opt no-new-privileges)
 
@@ -80,8 +88,13 @@ cleanup() {
   [ -f "$work/kube-play.yaml" ] && podman kube down "$work/kube-play.yaml" >/dev/null 2>&1
   podman volume rm -f "edgeproxy-env$kube_suffix" >/dev/null 2>&1 # kube down leaves the ConfigMap's volume
   # The simulators share the proxy container's network namespace: podman removes them first or not at all.
-  podman rm -f -t 0 "$subscriber" "$publisher" >/dev/null 2>&1
-  podman rm -f -t 0 "$proxy" "$single_proxy" >/dev/null 2>&1
+  # One name per call: podman 4.3 removes nothing of a list that names a container already gone.
+  local container
+  for container in "$subscriber" "$publisher" "$proxy" "$single_proxy"; do
+    podman rm -f -t 0 "$container" >/dev/null 2>&1
+  done
+  ((${#pair_pids[@]})) && kill "${pair_pids[@]}" 2>/dev/null
+  podman pod rm -f "$pair_pod" >/dev/null 2>&1
   podman image unmount "$image" >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -346,6 +359,149 @@ else
 fi
 podman rm -f -t 0 "$single_proxy" >/dev/null 2>&1
 
+# --- the pair: HAProxy in front of two EdgeProxy containers, rolling restart and SIGKILL under load ----------
+# As Cisco deploys the proxy (a pair behind a load balancer), with the images: a pod (its infra container owns the
+# loopback-only network namespace, so the instances can be stopped and started in it) holding two simulators and two
+# EdgeProxy containers; HAProxy runs deploy/haproxy/edgeproxy-l7.cfg unchanged in that namespace, and the load
+# (bench/FailoverDrill pair: GET and POST from three allowed client addresses) goes through it. The instances stop
+# with `podman stop` (SIGTERM, then SIGKILL after 10 s: Docker's default) and are killed with `podman kill -s KILL`.
+# The same pair on processes, with more scenarios: scripts/pair-lab.sh.
+pair_stats=127.0.0.1:9404
+declare -A pair_address=([a]=127.0.0.21 [b]=127.0.0.22)
+pair_clients=(127.0.0.5 127.0.0.6 127.0.0.7)
+haproxy_bin="$(command -v haproxy || { [ -x /usr/sbin/haproxy ] && echo /usr/sbin/haproxy; } || true)"
+pair_run() {
+  local pair_pid drill_pid haproxy_pid name code started errors stopped_in
+  if [ -z "$haproxy_bin" ] || ! command -v dotnet >/dev/null; then
+    not_checked "pair: needs HAProxy and the .NET SDK (for the load generator) on this machine (apt-get install -y haproxy)"
+    return
+  fi
+  if ! dotnet build bench/FailoverDrill/FailoverDrill.csproj -c Release -o "$work/drill" --nologo -v quiet >"$work/drill-build.log" 2>&1; then
+    tail -n 20 "$work/drill-build.log"
+    fail "pair: the load generator (bench/FailoverDrill) did not build"
+    return
+  fi
+  mkdir -p "$work/pair-a" "$work/pair-b"
+  for name in a b; do
+    pair_env_file "$work/pair-$name/cloudconnect.env" PROXY_BINDING_IP="${pair_address[$name]}" NGX_PRXY_CLOUDCONNECT_PORT=8443 \
+      PROXY_BINDING_INTERNAL_IP="${pair_address[$name]}" NGX_PRXY_STATUS_PORT=10001 \
+      NGX_CLOUDCONNECT_HOSTNAME=127.0.0.11:8445 NGX_CLOUDCONNECT_FAILOVER_HOSTNAME=127.0.0.12:8445 \
+      NGX_CLOUDCONNECT_CLIENT_IPS="\"$(IFS='|'; echo "${pair_clients[*]}")\"" NGX_LOAD_BALANCER_IPS=127.0.0.30 \
+      NGX_LOAD_BALANCER_REAL_IP_HEADER=X-Forwarded-For NGX_TRAFFIC_RESTRICTED=true
+  done
+  chmod -R a+rX "$work"
+  CONTAINERS_CONF="$containers_conf" podman pod create --name "$pair_pod" --network none >>"$work/pair.log" 2>&1 \
+    && CONTAINERS_CONF="$containers_conf" podman pod start "$pair_pod" >>"$work/pair.log" 2>&1
+  pair_pid="$(podman inspect "$(podman pod inspect "$pair_pod" --format '{{.InfraContainerID}}')" --format '{{.State.Pid}}' 2>>"$work/pair.log")"
+  if [ -z "$pair_pid" ] || [ "$pair_pid" = 0 ]; then
+    cat "$work/pair.log"
+    fail "pair: podman could not create the pod"
+    return
+  fi
+  in_pair() { nsenter --net="/proc/$pair_pid/ns/net" "$@"; }
+  for name in publisher subscriber; do
+    "${podman_run[@]}" -d --name "$pair_pod-$name" --pod "$pair_pod" "${hardening[@]}" -v "$root/certs-sample:/certs:ro" \
+      "$simulator_image" --node-name "$name" --listen "$([ $name = publisher ] && echo 127.0.0.11 || echo 127.0.0.12):8445" \
+      --admin "$([ $name = publisher ] && echo 127.0.0.11 || echo 127.0.0.12):18445" --cert "/certs/$name.crt" --key "/certs/$name.key" \
+      --client-ca /certs/ca.crt --queue-limit chat=100000000 $([ $name = subscriber ] && echo --standby) >>"$work/pair.log" 2>&1
+  done
+  for name in a b; do
+    "${podman_run[@]}" -d --name "$pair_pod-$name" --pod "$pair_pod" --health-interval=disable "${hardening[@]}" \
+      -v "$work/pair-$name:/etc/edgeproxy/env:ro" -v "$root/certs-sample:/etc/edgeproxy/ssl:ro" -e LAB_CERTS_DIR=/etc/edgeproxy/ssl \
+      "$image" >>"$work/pair.log" 2>&1
+  done
+  pair_ready() { [ "$(in_pair curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://${pair_address[$1]}:10001/readyz")" = 200 ]; }
+  pair_is() { [ "$(pair_lb_state "$pair_stats" "edge-$2" in_pair)" = "$1" ]; }
+  pair_wait() { # SECONDS COMMAND...: polls every 0.2 s
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+      ((SECONDS < deadline)) || return 1
+      sleep 0.2
+    done
+  }
+  for name in a b; do
+    pair_wait 60 pair_ready "$name" || { podman logs "$pair_pod-$name" 2>&1 | tail -n 10; fail "pair: instance $name not ready within 60 s"; return; }
+  done
+  cat certs-sample/proxy.crt certs-sample/proxy.key >"$work/pair-frontend.pem"
+  pair_stats_cfg "$work/pair-haproxy-stats.cfg" "$pair_stats"
+  in_pair env LB_BIND=127.0.0.1:9443 LB_SOURCE=127.0.0.30 LB_CERT="$work/pair-frontend.pem" EDGE_A="${pair_address[a]}:8443" \
+    EDGE_B="${pair_address[b]}:8443" EDGE_STATUS_PORT=10001 EDGE_CA="$root/certs-sample/ca.crt" EDGE_NAME=edgeproxy.lab.local \
+    "$haproxy_bin" -db -f deploy/haproxy/edgeproxy-l7.cfg -f "$work/pair-haproxy-stats.cfg" >"$work/pair-haproxy.log" 2>&1 &
+  haproxy_pid=$!
+  pair_pids+=("$haproxy_pid")
+  for name in a b; do
+    pair_wait 15 pair_is UP "$name" || { cat "$work/pair-haproxy.log"; fail "pair: HAProxy did not mark edge-$name UP"; return; }
+  done
+
+  mkfifo "$work/pair-marks"
+  in_pair dotnet "$work/drill/FailoverDrill.dll" pair --proxy https://127.0.0.1:9443/ --ca certs-sample/ca.crt --rate 100 \
+    --workers 6 --sources "$(IFS=,; echo "${pair_clients[*]}")" --label container-l7 <"$work/pair-marks" >"$work/pair-drill.txt" 2>&1 &
+  drill_pid=$!
+  pair_pids+=("$drill_pid")
+  exec 8>"$work/pair-marks"
+  mark() { echo "$*" >&8; }
+  # podman stop/start/kill without the marks' write end: a container's conmon would hold it open, and the load
+  # generator would never see the end of its input.
+  pair_podman() { podman "$@" >/dev/null 2>&1 8>&-; }
+  notes=()
+  sleep 2 # steady load before the first step: a load window, not a synchronisation
+  for name in a b; do
+    mark "SIGTERM edge-$name"
+    started=$SECONDS
+    pair_podman stop --time 10 "$pair_pod-$name"
+    stopped_in=$((SECONDS - started))
+    code="$(podman inspect "$pair_pod-$name" --format '{{.State.ExitCode}}')"
+    notes+=("edge-$name: podman stop took $stopped_in s, exit code $code")
+    mark "edge-$name exited"
+    pair_podman start "$pair_pod-$name"
+    pair_wait 60 pair_ready "$name" && pair_wait 15 pair_is UP "$name" || notes+=("edge-$name: NOT back in the balancer")
+    mark "edge-$name UP at the balancer"
+  done
+  mark "SIGKILL edge-a"
+  pair_podman kill -s KILL "$pair_pod-a"
+  pair_wait 15 pair_is DOWN a || notes+=("edge-a: NOT marked DOWN after SIGKILL")
+  mark "edge-a DOWN at the balancer"
+  sleep 3 # traffic on the survivor alone: a load window
+  pair_podman start "$pair_pod-a"
+  pair_wait 60 pair_ready a && pair_wait 15 pair_is UP a || notes+=("edge-a: NOT back in the balancer after SIGKILL")
+  mark "recovered"
+  sleep 3 # both instances again
+  exec 8>&-
+  wait "$drill_pid"
+  kill "$haproxy_pid" 2>/dev/null
+  wait "$haproxy_pid" 2>/dev/null
+  pair_pids=()
+  cat "$work/pair-drill.txt"
+  printf '  %s\n' "${notes[@]}"
+  # Per phase: "+ 12.2 s  LABEL   N requests, E errors ..."; rolling = the phases before the SIGKILL mark.
+  phase_errors() { awk -v from="$1" -v to="$2" '
+    /requests, [0-9]+ errors/ { if (index($0, from)) on = 1; if (to != "" && index($0, to)) on = 0
+      if (on) { match($0, /[0-9]+ errors/); sum += substr($0, RSTART, RLENGTH - 7) } }
+    END { print sum + 0 }' "$work/pair-drill.txt"; }
+  phase_requests() { awk -v label="$1" 'index($0, label) && /requests,/ { for (i = 1; i < NF; i++) if ($(i + 1) == "requests,") print $i }' "$work/pair-drill.txt"; }
+  local rolling_errors kill_errors recovered_errors recovered_requests stops
+  rolling_errors="$(phase_errors start 'SIGKILL edge-a')"
+  kill_errors="$(phase_errors 'SIGKILL edge-a' recovered)"
+  recovered_errors="$(phase_errors recovered '')"
+  recovered_requests="$(phase_requests recovered)"
+  stops="$(printf '%s; ' "${notes[@]:0:2}")"
+  if grep -q '^SUMMARY' "$work/pair-drill.txt" && [ "$rolling_errors" = 0 ] && [ "${#notes[@]}" = 2 ] \
+    && [[ "${notes[0]}" == *"exit code 0" && "${notes[1]}" == *"exit code 0" ]]; then
+    pass "pair rolling restart: podman stop (SIGTERM) then start, edge-a then edge-b, behind HAProxy (L7) under 100 req/s: 0 client errors (${stops%; })"
+  else
+    fail "pair rolling restart: $rolling_errors client errors, or an instance did not stop cleanly or come back (${notes[*]})"
+  fi
+  if grep -q '^SUMMARY' "$work/pair-drill.txt" && [ "$recovered_errors" = 0 ] && [ "${recovered_requests:-0}" -gt 0 ] \
+    && [ "${#notes[@]}" = 2 ]; then
+    pass "pair SIGKILL: podman kill -s KILL edge-a: $kill_errors client error(s) let through by HAProxy's retries until it was marked DOWN; restarted, back UP, then $recovered_requests requests with 0 errors"
+  else
+    fail "pair SIGKILL: after the restart $recovered_errors errors in ${recovered_requests:-0} requests (${notes[*]})"
+  fi
+}
+pair_run
+podman pod rm -f "$pair_pod" >/dev/null 2>&1
+
 # --- Kubernetes: deploy/kubernetes checked, and its pod template played by podman ---------------------------
 kube=deploy/kubernetes
 if output="$("$kube/make-configmaps.sh" --check 2>&1)"; then
@@ -385,11 +541,10 @@ cp certs-sample/proxy.crt certs-sample/proxy.key "$secret_dir/"
 cp certs-sample/ca.crt "$secret_dir/cloudconnect-ca.crt"
 chown root:10001 "$secret_dir"/*
 chmod 0440 "$secret_dir"/*
-printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n[engine]\nruntime = "runc"\n' >"$work/containers.conf"
 kube_pod="edgeproxy$kube_suffix"
 kube_proxy="$kube_pod-edgeproxy"
 if "$python" scripts/kube-play-variant.py "$kube_suffix" "$image" "$simulator_image" "$root/certs-sample" "$secret_dir" >"$work/kube-play.yaml" 2>"$work/kube.log" \
-  && CONTAINERS_CONF="$work/containers.conf" podman kube play --network none "$work/kube-play.yaml" >>"$work/kube.log" 2>&1; then
+  && CONTAINERS_CONF="$containers_conf" podman kube play --network none "$work/kube-play.yaml" >>"$work/kube.log" 2>&1; then
   # podman 4.3 ignores the pod's securityContext.sysctls; the kubelet sets them on the pod's network namespace
   # before any container starts. Until this line EdgeProxy cannot bind 443 and the pod's restart policy (Always)
   # restarts it, as a kubelet would without the sysctl.

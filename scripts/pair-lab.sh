@@ -33,6 +33,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source scripts/lib/pair.sh
 
 mode="" scenario=none rate=100 steady_s=3 hold_s=4 shutdown_delay=3 node_delay_ms=0
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
@@ -157,31 +158,16 @@ start_simulator() { # name address extra-args...
   pid[$name]=$!
 }
 
-# set_key FILE KEY VALUE: replaces KEY's line in an env file (or appends it).
-set_key() {
-  awk -v key="$2" -v value="$3" '
-    index($0, key "=") == 1 { print key "=" value; done = 1; next }
-    { print }
-    END { if (!done) print key "=" value }' "$1" >"$1.new"
-  mv "$1.new" "$1"
-}
-
 write_env() { # instance
-  local file="$state/edge-$1.env" clients
+  local clients
   clients="$(IFS='|'; echo "${allowed[*]}")"
-  cp env/lab.env "$file"
-  set_key "$file" PROXY_BINDING_IP "${address[$1]}"
-  set_key "$file" NGX_PRXY_CLOUDCONNECT_PORT "$public_port"
   # The status listener where the balancer's health check reaches it: the instance's own address.
-  set_key "$file" PROXY_BINDING_INTERNAL_IP "${address[$1]}"
-  set_key "$file" NGX_PRXY_STATUS_PORT "$status_port"
-  set_key "$file" NGX_CLOUDCONNECT_HOSTNAME "127.0.0.11:$node_port"
-  set_key "$file" NGX_CLOUDCONNECT_FAILOVER_HOSTNAME "127.0.0.12:$node_port"
-  set_key "$file" NGX_CLOUDCONNECT_CLIENT_IPS "\"$clients\""
-  set_key "$file" NGX_LOAD_BALANCER_IPS "$balancer"
-  set_key "$file" NGX_LOAD_BALANCER_REAL_IP_HEADER "$([ "$mode" = l7 ] && echo X-Forwarded-For || echo proxy_protocol)"
-  set_key "$file" NGX_TRAFFIC_RESTRICTED true
-  set_key "$file" EDGEPROXY_SHUTDOWN_DELAY "${shutdown_delay}s"
+  pair_env_file "$state/edge-$1.env" PROXY_BINDING_IP="${address[$1]}" NGX_PRXY_CLOUDCONNECT_PORT="$public_port" \
+    PROXY_BINDING_INTERNAL_IP="${address[$1]}" NGX_PRXY_STATUS_PORT="$status_port" \
+    NGX_CLOUDCONNECT_HOSTNAME="127.0.0.11:$node_port" NGX_CLOUDCONNECT_FAILOVER_HOSTNAME="127.0.0.12:$node_port" \
+    NGX_CLOUDCONNECT_CLIENT_IPS="\"$clients\"" NGX_LOAD_BALANCER_IPS="$balancer" \
+    NGX_LOAD_BALANCER_REAL_IP_HEADER="$([ "$mode" = l7 ] && echo X-Forwarded-For || echo proxy_protocol)" \
+    NGX_TRAFFIC_RESTRICTED=true EDGEPROXY_SHUTDOWN_DELAY="${shutdown_delay}s"
 }
 
 start_edge() { # instance
@@ -190,9 +176,7 @@ start_edge() { # instance
   pid[edge-$1]=$!
 }
 
-# lb_state SERVER: the server's status in HAProxy's stats (UP, DOWN, "UP 1/2" while rising, ...).
-lb_state() { curl -s --max-time 2 "http://$stats/stats;csv" | awk -F, -v s="$1" '$1 == "edgeproxy_pair" && $2 == s { print $18 }'; }
-lb_is() { [ "$(lb_state "$2")" = "$1" ]; }
+lb_is() { [ "$(pair_lb_state "$stats" "$2")" = "$1" ]; }
 
 # served INSTANCE: requests the instance answered on its public listener since it started (its own metrics).
 served() {
@@ -223,14 +207,7 @@ done
 
 frontend_pem="$state/haproxy-frontend.pem"
 cat certs-sample/proxy.crt certs-sample/proxy.key >"$frontend_pem"
-cat >"$state/haproxy-lab.cfg" <<EOF
-# Added by scripts/pair-lab.sh: the stats page the script reads the servers' state from.
-listen stats
-    mode http
-    bind $stats
-    stats enable
-    stats uri /stats
-EOF
+pair_stats_cfg "$state/haproxy-lab.cfg" "$stats"
 # HAProxy reads the "${...}" of the deploy/haproxy configuration from its environment (set for it alone: EdgeProxy
 # refuses unknown EDGEPROXY_ keys, and restarted instances inherit this shell's environment).
 haproxy_env=(LB_BIND="$frontend" LB_SOURCE="$balancer" LB_CERT="$frontend_pem" EDGE_A="${address[a]}:$public_port"
