@@ -10,6 +10,7 @@
 #   bench/run.sh                 full run (about an hour)
 #   bench/run.sh --quick         smoke run: 1 run of 3 s per scenario; writes bench/results/tmp/ only
 #   options: --runs N --duration S --warmup S --systems "direct edgeproxy nginx haproxy yarp directfloor"
+#            (add edgeproxy-aot: the Native AOT build, edgeproxy-before: the commit in BENCH_BEFORE; see lib/common.sh)
 #            --scenarios "h1-get h1-post h2-get h2-post h1-newconn lat-h1 lat-h2" --no-drill --no-readme
 #            --out DIR --keep (leave everything running afterwards; bench/stop.sh stops it)
 #
@@ -71,6 +72,8 @@ rm -f "$out"/runs.jsonl "$out"/drill-*.json
 build_edgeproxy
 [[ " $systems " == *" yarp "* ]] && build_yarp
 [[ " $systems " == *" directfloor "* ]] && build_directfloor
+[[ " $systems " == *" edgeproxy-aot "* ]] && build_edgeproxy_aot
+[[ " $systems " == *" edgeproxy-before "* ]] && build_edgeproxy_before
 start_nodes
 for system in $systems; do start_system "$system"; done
 
@@ -133,7 +136,10 @@ busy_ticks() { # cpu -> busy clock ticks of that core so far (all but idle and i
 }
 
 truncate_access_logs() {
-  : >"$BENCH_STATE/logs/edgeproxy.log"
+  local system
+  for system in edgeproxy edgeproxy-aot edgeproxy-before; do
+    [[ -e $BENCH_STATE/logs/$system.log ]] && : >"$BENCH_STATE/logs/$system.log"
+  done
   : >"$BENCH_STATE/logs/haproxy.log"
   : >"$BENCH_STATE/nginx-proxy.access.log"
 }

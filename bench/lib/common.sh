@@ -10,8 +10,12 @@ mkdir -p "$BENCH_STATE/pids" "$BENCH_STATE/logs"
 
 # Topology (127.0.0.5x and ports 19xxx, so nothing clashes with the lab or the tests).
 PROXY_ADDR=127.0.0.51
-declare -A PORT=([edgeproxy]=19441 [nginx]=19442 [haproxy]=19443 [yarp]=19447 [directfloor]=19448 [direct]=19446)
-declare -A HOST=([edgeproxy]=$PROXY_ADDR [nginx]=$PROXY_ADDR [haproxy]=$PROXY_ADDR [yarp]=$PROXY_ADDR [directfloor]=$PROXY_ADDR [direct]=127.0.0.53)
+declare -A PORT=([edgeproxy]=19441 [nginx]=19442 [haproxy]=19443 [yarp]=19447 [directfloor]=19448 [direct]=19446
+  [edgeproxy-aot]=19449 [edgeproxy-before]=19450)
+declare -A HOST=([edgeproxy]=$PROXY_ADDR [nginx]=$PROXY_ADDR [haproxy]=$PROXY_ADDR [yarp]=$PROXY_ADDR [directfloor]=$PROXY_ADDR [direct]=127.0.0.53
+  [edgeproxy-aot]=$PROXY_ADDR [edgeproxy-before]=$PROXY_ADDR)
+# The status listeners of EdgeProxy and its variants (edgeproxy-aot, edgeproxy-before: see start_edgeproxy_variant).
+declare -A STATUS_PORT=([edgeproxy]=19401 [edgeproxy-aot]=19402 [edgeproxy-before]=19403)
 NODE1=127.0.0.53
 NODE2=127.0.0.54
 NODE_PORT=19445
@@ -165,11 +169,12 @@ start_haproxy() {
   wait_port haproxy "$PROXY_ADDR" "${PORT[haproxy]}"
 }
 
-publish() { # name project output-dir: a Release build, its log in logs/build-DIR.log
+publish() { # name project output-dir [publish options...]: a Release build, its log in logs/build-DIR.log
   local name=$1 project=$2 output=$3 build_log
-  build_log=$BENCH_STATE/logs/build-$(basename "$3").log
+  shift 3
+  build_log=$BENCH_STATE/logs/build-$(basename "$output").log
   log "building $name (Release)"
-  dotnet publish "$project" -c Release -o "$output" --nologo -v quiet >"$build_log" 2>&1 \
+  dotnet publish "$project" -c Release -o "$output" --nologo -v quiet "$@" >"$build_log" 2>&1 \
     || { cat "$build_log" >&2; die "$name build failed"; }
 }
 
@@ -190,6 +195,36 @@ start_edgeproxy() {
   # shellcheck disable=SC2046
   spawn edgeproxy env $(dotnet_env) taskset -c "$PROXY_CPU" "$BENCH_STATE/edgeproxy/EdgeProxy" --env "$bench_dir/conf/edgeproxy.env"
   wait_port edgeproxy "$PROXY_ADDR" "${PORT[edgeproxy]}"
+}
+
+# Two variants of EdgeProxy to compare with it in the same run (not what the image ships):
+#   edgeproxy-aot     this commit published with Native AOT (OptimizationPreference=Speed); needs clang and zlib1g-dev.
+#   edgeproxy-before  the commit in BENCH_BEFORE (default 9b5089c: the request path before issue 15, YARP's route and
+#                     cluster model), run as the image ran it then: without DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0.
+build_edgeproxy_aot() {
+  command -v clang >/dev/null || die "edgeproxy-aot needs clang and zlib1g-dev (apt-get install -y clang zlib1g-dev)"
+  publish "EdgeProxy (Native AOT)" "$repo_dir/src/EdgeProxy/EdgeProxy.csproj" "$BENCH_STATE/edgeproxy-aot" \
+    -r linux-x64 -p:PublishAot=true -p:OptimizationPreference=Speed
+}
+
+build_edgeproxy_before() {
+  local commit=${BENCH_BEFORE:-9b5089c} source=$BENCH_STATE/before-source
+  rm -rf "$source"
+  mkdir -p "$source"
+  git -C "$repo_dir" archive "$commit" | tar -x -C "$source"
+  publish "EdgeProxy at $commit" "$source/src/EdgeProxy/EdgeProxy.csproj" "$BENCH_STATE/edgeproxy-before"
+}
+
+start_edgeproxy_variant() { # edgeproxy-aot|edgeproxy-before: the bench's env file on the variant's own ports
+  local system=$1 settings
+  pid_alive "$system" && return 0
+  sed -e "s/^NGX_PRXY_CLOUDCONNECT_PORT=.*/NGX_PRXY_CLOUDCONNECT_PORT=${PORT[$system]}/" \
+    -e "s/^NGX_PRXY_STATUS_PORT=.*/NGX_PRXY_STATUS_PORT=${STATUS_PORT[$system]}/" "$bench_dir/conf/edgeproxy.env" >"$BENCH_STATE/$system.env"
+  settings=$(dotnet_env)
+  [[ $system == edgeproxy-before ]] && settings=${settings/DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 /}
+  # shellcheck disable=SC2086
+  spawn "$system" env $settings taskset -c "$PROXY_CPU" "$BENCH_STATE/$system/EdgeProxy" --env "$BENCH_STATE/$system.env"
+  wait_port "$system" "$PROXY_ADDR" "${PORT[$system]}"
 }
 
 # The framework floor (bench/YarpFloor): Kestrel + YARP forwarding over mutual TLS to node1 and nothing
@@ -218,10 +253,11 @@ start_nodes() {
   start_node node2 "$NODE2"
 }
 
-start_system() { # direct|edgeproxy|nginx|haproxy|yarp|directfloor
+start_system() { # direct|edgeproxy|edgeproxy-aot|edgeproxy-before|nginx|haproxy|yarp|directfloor
   case $1 in
     direct) ;;
     edgeproxy) start_edgeproxy ;;
+    edgeproxy-aot | edgeproxy-before) start_edgeproxy_variant "$1" ;;
     yarp) start_floor yarp YarpFloor ;;
     directfloor) start_floor directfloor DirectFloor ;;
     nginx) start_nginx ;;

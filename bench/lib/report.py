@@ -10,8 +10,9 @@ import os
 import statistics
 import sys
 
-SYSTEMS = ["edgeproxy", "nginx", "haproxy", "yarp", "directfloor", "direct"]
-NAMES = {"edgeproxy": "EdgeProxy", "nginx": "nginx", "haproxy": "HAProxy", "yarp": "YARP floor", "directfloor": "direct-forwarding floor", "direct": "node direct"}
+SYSTEMS = ["edgeproxy", "edgeproxy-aot", "edgeproxy-before", "nginx", "haproxy", "yarp", "directfloor", "direct"]
+NAMES = {"edgeproxy": "EdgeProxy", "edgeproxy-aot": "EdgeProxy AOT", "edgeproxy-before": "EdgeProxy before",
+         "nginx": "nginx", "haproxy": "HAProxy", "yarp": "YARP floor", "directfloor": "direct-forwarding floor", "direct": "node direct"}
 SCENARIOS = {
     "h1-get": "HTTP/1.1 keep-alive, GET (wrk, 64 connections, closed loop)",
     "h1-post": "HTTP/1.1 keep-alive, 1 KB JSON POST (wrk, 64 connections, closed loop)",
@@ -95,25 +96,28 @@ def scenario_table(scenario, med):
 
 
 def headline_table(med):
-    lines = ["| scenario | EdgeProxy | nginx | HAProxy | YARP floor | direct-forwarding floor | node direct | EdgeProxy / nginx | HAProxy / nginx | YARP floor / nginx | direct-forwarding floor / nginx |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    """One column per system in the run; then each proxy / nginx, and EdgeProxy / each floor (the issue-15 goal:
+    EdgeProxy >= 0.9x its floor)."""
+    present = [s for s in SYSTEMS if any(sy == s for (_, sy) in med)]
+    vs_nginx = [s for s in present if s not in ("nginx", "direct")] if "nginx" in present else []
+    vs_floor = [(e, f) for e in present if e.startswith("edgeproxy") for f in ("directfloor", "yarp") if f in present]
+    head = [NAMES[s] for s in present] + [f"{NAMES[s]} / nginx" for s in vs_nginx] + [f"{NAMES[e]} / {NAMES[f]}" for e, f in vs_floor]
+    lines = ["| scenario | " + " | ".join(head) + " |", "|---|" + "---:|" * len(head)]
+
+    def row(label, v, digits):
+        cells = [fmt(v[s], digits) for s in present] + [ratio(v[s], v.get("nginx")) for s in vs_nginx] + [ratio(v[e], v[f]) for e, f in vs_floor]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
     for scenario in SCENARIOS:
-        if (scenario, "nginx") not in med and (scenario, "edgeproxy") not in med:
+        if not any((scenario, s) in med for s in present):
             continue
         field, digits, unit = ("p99_ms", 2, "p99 ms") if scenario in LATENCY else ("rps", 0, "conn/s" if scenario == "h1-newconn" else "req/s")
-        v = {s: med.get((scenario, s), {}).get(field) for s in SYSTEMS}
-        lines.append(f"| {scenario} ({unit}) | {fmt(v['edgeproxy'], digits)} | {fmt(v['nginx'], digits)} | {fmt(v['haproxy'], digits)} | "
-                     f"{fmt(v['yarp'], digits)} | {fmt(v['directfloor'], digits)} | {fmt(v['direct'], digits)} | {ratio(v['edgeproxy'], v['nginx'])} | "
-                     f"{ratio(v['haproxy'], v['nginx'])} | {ratio(v['yarp'], v['nginx'])} | {ratio(v['directfloor'], v['nginx'])} |")
-    rss = {s: max((m["peak_rss_mb"] for (sc, sy), m in med.items() if sy == s and m["peak_rss_mb"] is not None), default=None) for s in SYSTEMS}
-    lines.append(f"| peak RSS under load (MB) | {fmt(rss['edgeproxy'])} | {fmt(rss['nginx'])} | {fmt(rss['haproxy'])} | {fmt(rss['yarp'])} | {fmt(rss['directfloor'])} | "
-                 f"{fmt(rss['direct'])} | {ratio(rss['edgeproxy'], rss['nginx'])} | {ratio(rss['haproxy'], rss['nginx'])} | {ratio(rss['yarp'], rss['nginx'])} | "
-                 f"{ratio(rss['directfloor'], rss['nginx'])} |")
-    cpu = {s: med.get(("lat-h1", s), {}).get("cpu_s_per_10k") for s in SYSTEMS}
+        row(f"{scenario} ({unit})", {s: med.get((scenario, s), {}).get(field) for s in present}, digits)
+    rss = {s: max((m["peak_rss_mb"] for (sc, sy), m in med.items() if sy == s and m["peak_rss_mb"] is not None), default=None) for s in present}
+    row("peak RSS under load (MB)", rss, 0)
+    cpu = {s: med.get(("lat-h1", s), {}).get("cpu_s_per_10k") for s in present}
     if any(cpu.values()):
-        lines.append(f"| CPU s per 10k requests at the fixed rate (lat-h1) | {fmt(cpu['edgeproxy'], 3)} | {fmt(cpu['nginx'], 3)} | {fmt(cpu['haproxy'], 3)} | "
-                     f"{fmt(cpu['yarp'], 3)} | {fmt(cpu['directfloor'], 3)} | {fmt(cpu['direct'], 3)} | {ratio(cpu['edgeproxy'], cpu['nginx'])} | "
-                     f"{ratio(cpu['haproxy'], cpu['nginx'])} | {ratio(cpu['yarp'], cpu['nginx'])} | {ratio(cpu['directfloor'], cpu['nginx'])} |")
+        row("CPU s per 10k requests at the fixed rate (lat-h1)", cpu, 3)
     return "\n".join(lines)
 
 
@@ -141,9 +145,10 @@ def chart(med, path):
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    colors = {"edgeproxy": "#512bd4", "nginx": "#009639", "haproxy": "#1f6fb2", "yarp": "#b39ddb", "directfloor": "#7e57c2", "direct": "#9e9e9e"}
+    colors = {"edgeproxy": "#512bd4", "edgeproxy-aot": "#ff8f00", "edgeproxy-before": "#d7ccc8", "nginx": "#009639", "haproxy": "#1f6fb2",
+              "yarp": "#b39ddb", "directfloor": "#7e57c2", "direct": "#9e9e9e"}
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.8), gridspec_kw={"width_ratios": [5, 2, 1.4]})
-    proxies = [s for s in ["edgeproxy", "nginx", "haproxy", "yarp", "directfloor"] if any(sy == s for (_, sy) in med)]
+    proxies = [s for s in SYSTEMS if s != "direct" and any(sy == s for (_, sy) in med)]
 
     def bars(ax, scenarios, field, systems, title, ylabel, scale=1.0):
         scenarios = [s for s in scenarios if any((s, p) in med for p in systems)]
