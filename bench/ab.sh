@@ -27,7 +27,8 @@ nodes)
   for n in node1 node2; do
     a=$NODE1; [ $n = node2 ] && a=$NODE2
     pid_alive $n && continue
-    render "$bench_dir/conf/upstream-nginx.conf.in" "$BENCH_STATE/$n.conf" -e "s|@NODE@|$n|g" -e "s|@ADDR@|$a|g" -e "s|@BODY@|$NODE_BODY|g" -e "s|19445|$NODE_PORT|g"
+    render_node $n $a active # both active, as in bench/run.sh; on this script's own port
+    sed -i "s|19445|$NODE_PORT|g" "$BENCH_STATE/$n.conf"
     spawn $n taskset -c "$LOAD_CPU" nginx -e "$BENCH_STATE/logs/$n.log" -c "$BENCH_STATE/$n.conf" -p "$BENCH_STATE"
     wait_port $n $a $NODE_PORT
   done ;;
