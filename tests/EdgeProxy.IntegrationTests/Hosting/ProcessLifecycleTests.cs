@@ -192,7 +192,9 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
     {
         Signal("HUP");
 
-        Assert.True(await Eventually.TrueAsync(() => _output.Any(l => l.Contains("Configuration reload (SIGHUP): files unchanged", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)),
+        // A deadline, not a wait: it ends at the line. 30 s because once, on a CI host loaded with three test assemblies
+        // and more, the line had not reached the test within 10 s (nothing else was logged in between either).
+        Assert.True(await Eventually.TrueAsync(() => _output.Any(l => l.Contains("Configuration reload (SIGHUP): files unchanged", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)),
             string.Join('\n', _output));
         Assert.False(_proxy.HasExited);
         using var client = EdgeClient.Create(new Uri($"https://127.0.0.1:{_port}/"));
