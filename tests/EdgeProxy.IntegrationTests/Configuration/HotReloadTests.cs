@@ -194,7 +194,9 @@ public sealed class HotReloadTests
         var first = round.Publisher.LastProbe!;
         var second = (await lab.WaitForAsync(s => s.Publisher.LastProbe?.StartedAt > first.StartedAt, "the next probe round")).Publisher.LastProbe!;
         var firstEnded = first.StartedAt + new[] { first.Latency, round.Subscriber.LastProbe?.Latency }.Max()!.Value;
-        Assert.InRange(second.StartedAt - first.StartedAt, TimeSpan.FromMilliseconds(700), TimeSpan.MaxValue);
+        // Probes are stamped with the wall clock and scheduled by a monotonic timer: allow the few ms those differ by
+        // (a run measured 698.2 ms). The upper bound below is what tells 700 ms from the old 2 s.
+        Assert.InRange(second.StartedAt - first.StartedAt, TimeSpan.FromMilliseconds(690), TimeSpan.MaxValue);
         Assert.InRange(second.StartedAt - firstEnded, TimeSpan.Zero, TimeSpan.FromMilliseconds(1999));
         Assert.Single(lab.Logs.WithEventId(2106));
         using var client = lab.CreateClient();
