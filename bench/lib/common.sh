@@ -14,12 +14,11 @@ declare -A PORT=([edgeproxy]=19441 [nginx]=19442 [haproxy]=19443 [yarp]=19447 [d
   [edgeproxy-aot]=19449 [edgeproxy-before]=19450)
 declare -A HOST=([edgeproxy]=$PROXY_ADDR [nginx]=$PROXY_ADDR [haproxy]=$PROXY_ADDR [yarp]=$PROXY_ADDR [directfloor]=$PROXY_ADDR [direct]=127.0.0.53
   [edgeproxy-aot]=$PROXY_ADDR [edgeproxy-before]=$PROXY_ADDR)
-# The status listeners of EdgeProxy and its variants (edgeproxy-aot, edgeproxy-before: see start_edgeproxy_variant).
+# The status listeners of EdgeProxy and its variants (edgeproxy-aot, edgeproxy-before: see start_edgeproxy).
 declare -A STATUS_PORT=([edgeproxy]=19401 [edgeproxy-aot]=19402 [edgeproxy-before]=19403)
 NODE1=127.0.0.53
 NODE2=127.0.0.54
 NODE_PORT=19445
-EDGEPROXY_STATUS=127.0.0.51:19401
 
 # CPU pinning: each proxy on core 0, the load generator and the nodes on core 1.
 PROXY_CPU=${BENCH_PROXY_CPU:-0}
@@ -189,14 +188,6 @@ dotnet_env() {
 
 build_edgeproxy() { publish EdgeProxy "$repo_dir/src/EdgeProxy/EdgeProxy.csproj" "$BENCH_STATE/edgeproxy"; }
 
-start_edgeproxy() {
-  pid_alive edgeproxy && return 0
-  # The env file lifts the limits for the load generator's address.
-  # shellcheck disable=SC2046
-  spawn edgeproxy env $(dotnet_env) taskset -c "$PROXY_CPU" "$BENCH_STATE/edgeproxy/EdgeProxy" --env "$bench_dir/conf/edgeproxy.env"
-  wait_port edgeproxy "$PROXY_ADDR" "${PORT[edgeproxy]}"
-}
-
 # Two variants of EdgeProxy to compare with it in the same run (not what the image ships):
 #   edgeproxy-aot     this commit published with Native AOT (OptimizationPreference=Speed); needs clang and zlib1g-dev.
 #   edgeproxy-before  the commit in BENCH_BEFORE (default 9b5089c: the request path before issue 15, YARP's route and
@@ -215,9 +206,10 @@ build_edgeproxy_before() {
   publish "EdgeProxy at $commit" "$source/src/EdgeProxy/EdgeProxy.csproj" "$BENCH_STATE/edgeproxy-before"
 }
 
-start_edgeproxy_variant() { # edgeproxy-aot|edgeproxy-before: the bench's env file on the variant's own ports
-  local system=$1 settings
+start_edgeproxy() { # [edgeproxy|edgeproxy-aot|edgeproxy-before]: the bench's env file, on the system's own ports
+  local system=${1:-edgeproxy} settings
   pid_alive "$system" && return 0
+  # The env file lifts the limits for the load generator's address.
   sed -e "s/^NGX_PRXY_CLOUDCONNECT_PORT=.*/NGX_PRXY_CLOUDCONNECT_PORT=${PORT[$system]}/" \
     -e "s/^NGX_PRXY_STATUS_PORT=.*/NGX_PRXY_STATUS_PORT=${STATUS_PORT[$system]}/" "$bench_dir/conf/edgeproxy.env" >"$BENCH_STATE/$system.env"
   settings=$(dotnet_env)
@@ -256,8 +248,7 @@ start_nodes() {
 start_system() { # direct|edgeproxy|edgeproxy-aot|edgeproxy-before|nginx|haproxy|yarp|directfloor
   case $1 in
     direct) ;;
-    edgeproxy) start_edgeproxy ;;
-    edgeproxy-aot | edgeproxy-before) start_edgeproxy_variant "$1" ;;
+    edgeproxy | edgeproxy-aot | edgeproxy-before) start_edgeproxy "$1" ;;
     yarp) start_floor yarp YarpFloor ;;
     directfloor) start_floor directfloor DirectFloor ;;
     nginx) start_nginx ;;
