@@ -207,15 +207,15 @@ fi
 pid="$(podman inspect "$proxy" --format '{{.State.Pid}}')"
 in_netns() { nsenter --net="/proc/$pid/ns/net" "$@"; }
 
-start_node() { # container name address extra...
-  local container=$1 name=$2 address=$3
-  shift 3
-  "${podman_run[@]}" -d --name "$container" --network "container:$proxy" "${hardening[@]}" \
+start_node() { # container where name address extra...: WHERE is --network=container:NAME or --pod=NAME
+  local container=$1 where=$2 name=$3 address=$4
+  shift 4
+  "${podman_run[@]}" -d --name "$container" "$where" "${hardening[@]}" \
     -v "$root/certs-sample:/certs:ro" "$simulator_image" --node-name "$name" --listen "$address:8445" --admin "$address:18445" \
     --cert "/certs/$name.crt" --key "/certs/$name.key" --client-ca /certs/ca.crt "$@" >>"$work/run.log" 2>&1
 }
-start_node "$publisher" publisher 127.0.0.11
-start_node "$subscriber" subscriber 127.0.0.12 --standby
+start_node "$publisher" "--network=container:$proxy" publisher 127.0.0.11
+start_node "$subscriber" "--network=container:$proxy" subscriber 127.0.0.12 --standby
 
 # Healthy within 30 s: `podman healthcheck run` runs the image's HEALTHCHECK command in the container.
 started=$SECONDS
@@ -371,7 +371,7 @@ declare -A pair_address=([a]=127.0.0.21 [b]=127.0.0.22)
 pair_clients=(127.0.0.5 127.0.0.6 127.0.0.7)
 haproxy_bin="$(command -v haproxy || { [ -x /usr/sbin/haproxy ] && echo /usr/sbin/haproxy; } || true)"
 pair_run() {
-  local pair_pid drill_pid haproxy_pid name code started errors stopped_in
+  local pair_pid drill_pid haproxy_pid name code started stops=() problems=()
   if [ -z "$haproxy_bin" ] || ! command -v dotnet >/dev/null; then
     not_checked "pair: needs HAProxy and the .NET SDK (for the load generator) on this machine (apt-get install -y haproxy)"
     return
@@ -399,12 +399,8 @@ pair_run() {
     return
   fi
   in_pair() { nsenter --net="/proc/$pair_pid/ns/net" "$@"; }
-  for name in publisher subscriber; do
-    "${podman_run[@]}" -d --name "$pair_pod-$name" --pod "$pair_pod" "${hardening[@]}" -v "$root/certs-sample:/certs:ro" \
-      "$simulator_image" --node-name "$name" --listen "$([ $name = publisher ] && echo 127.0.0.11 || echo 127.0.0.12):8445" \
-      --admin "$([ $name = publisher ] && echo 127.0.0.11 || echo 127.0.0.12):18445" --cert "/certs/$name.crt" --key "/certs/$name.key" \
-      --client-ca /certs/ca.crt --queue-limit chat=100000000 $([ $name = subscriber ] && echo --standby) >>"$work/pair.log" 2>&1
-  done
+  start_node "$pair_pod-publisher" "--pod=$pair_pod" publisher 127.0.0.11 --queue-limit chat=100000000
+  start_node "$pair_pod-subscriber" "--pod=$pair_pod" subscriber 127.0.0.12 --queue-limit chat=100000000 --standby
   for name in a b; do
     "${podman_run[@]}" -d --name "$pair_pod-$name" --pod "$pair_pod" --health-interval=disable "${hardening[@]}" \
       -v "$work/pair-$name:/etc/edgeproxy/env:ro" -v "$root/certs-sample:/etc/edgeproxy/ssl:ro" -e LAB_CERTS_DIR=/etc/edgeproxy/ssl \
@@ -444,27 +440,26 @@ pair_run() {
   # podman stop/start/kill without the marks' write end: a container's conmon would hold it open, and the load
   # generator would never see the end of its input.
   pair_podman() { podman "$@" >/dev/null 2>&1 8>&-; }
-  notes=()
   sleep 2 # steady load before the first step: a load window, not a synchronisation
   for name in a b; do
     mark "SIGTERM edge-$name"
     started=$SECONDS
     pair_podman stop --time 10 "$pair_pod-$name"
-    stopped_in=$((SECONDS - started))
     code="$(podman inspect "$pair_pod-$name" --format '{{.State.ExitCode}}')"
-    notes+=("edge-$name: podman stop took $stopped_in s, exit code $code")
+    stops+=("edge-$name: podman stop took $((SECONDS - started)) s, exit code $code")
+    [ "$code" = 0 ] || problems+=("edge-$name: exit code $code after podman stop")
     mark "edge-$name exited"
     pair_podman start "$pair_pod-$name"
-    pair_wait 60 pair_ready "$name" && pair_wait 15 pair_is UP "$name" || notes+=("edge-$name: NOT back in the balancer")
+    pair_wait 60 pair_ready "$name" && pair_wait 15 pair_is UP "$name" || problems+=("edge-$name: NOT back in the balancer")
     mark "edge-$name UP at the balancer"
   done
   mark "SIGKILL edge-a"
   pair_podman kill -s KILL "$pair_pod-a"
-  pair_wait 15 pair_is DOWN a || notes+=("edge-a: NOT marked DOWN after SIGKILL")
+  pair_wait 15 pair_is DOWN a || problems+=("edge-a: NOT marked DOWN after SIGKILL")
   mark "edge-a DOWN at the balancer"
   sleep 3 # traffic on the survivor alone: a load window
   pair_podman start "$pair_pod-a"
-  pair_wait 60 pair_ready a && pair_wait 15 pair_is UP a || notes+=("edge-a: NOT back in the balancer after SIGKILL")
+  pair_wait 60 pair_ready a && pair_wait 15 pair_is UP a || problems+=("edge-a: NOT back in the balancer after SIGKILL")
   mark "recovered"
   sleep 3 # both instances again
   exec 8>&-
@@ -473,30 +468,28 @@ pair_run() {
   wait "$haproxy_pid" 2>/dev/null
   pair_pids=()
   cat "$work/pair-drill.txt"
-  printf '  %s\n' "${notes[@]}"
+  printf '  %s\n' "${stops[@]}" "${problems[@]}"
   # Per phase: "+ 12.2 s  LABEL   N requests, E errors ..."; rolling = the phases before the SIGKILL mark.
   phase_errors() { awk -v from="$1" -v to="$2" '
     /requests, [0-9]+ errors/ { if (index($0, from)) on = 1; if (to != "" && index($0, to)) on = 0
       if (on) { match($0, /[0-9]+ errors/); sum += substr($0, RSTART, RLENGTH - 7) } }
     END { print sum + 0 }' "$work/pair-drill.txt"; }
   phase_requests() { awk -v label="$1" 'index($0, label) && /requests,/ { for (i = 1; i < NF; i++) if ($(i + 1) == "requests,") print $i }' "$work/pair-drill.txt"; }
-  local rolling_errors kill_errors recovered_errors recovered_requests stops
+  local rolling_errors kill_errors recovered_errors recovered_requests
   rolling_errors="$(phase_errors start 'SIGKILL edge-a')"
   kill_errors="$(phase_errors 'SIGKILL edge-a' recovered)"
   recovered_errors="$(phase_errors recovered '')"
   recovered_requests="$(phase_requests recovered)"
-  stops="$(printf '%s; ' "${notes[@]:0:2}")"
-  if grep -q '^SUMMARY' "$work/pair-drill.txt" && [ "$rolling_errors" = 0 ] && [ "${#notes[@]}" = 2 ] \
-    && [[ "${notes[0]}" == *"exit code 0" && "${notes[1]}" == *"exit code 0" ]]; then
-    pass "pair rolling restart: podman stop (SIGTERM) then start, edge-a then edge-b, behind HAProxy (L7) under 100 req/s: 0 client errors (${stops%; })"
+  if grep -q '^SUMMARY' "$work/pair-drill.txt" && [ "$rolling_errors" = 0 ] && ((${#problems[@]} == 0)); then
+    pass "pair rolling restart: podman stop (SIGTERM) then start, edge-a then edge-b, behind HAProxy (L7) under 100 req/s: 0 client errors ($(printf '%s; ' "${stops[@]}" | sed 's/; $//'))"
   else
-    fail "pair rolling restart: $rolling_errors client errors, or an instance did not stop cleanly or come back (${notes[*]})"
+    fail "pair rolling restart: $rolling_errors client errors, or an instance did not stop cleanly or come back (${stops[*]} ${problems[*]})"
   fi
   if grep -q '^SUMMARY' "$work/pair-drill.txt" && [ "$recovered_errors" = 0 ] && [ "${recovered_requests:-0}" -gt 0 ] \
-    && [ "${#notes[@]}" = 2 ]; then
+    && ((${#problems[@]} == 0)); then
     pass "pair SIGKILL: podman kill -s KILL edge-a: $kill_errors client error(s) let through by HAProxy's retries until it was marked DOWN; restarted, back UP, then $recovered_requests requests with 0 errors"
   else
-    fail "pair SIGKILL: after the restart $recovered_errors errors in ${recovered_requests:-0} requests (${notes[*]})"
+    fail "pair SIGKILL: after the restart $recovered_errors errors in ${recovered_requests:-0} requests (${problems[*]})"
   fi
 }
 pair_run
